@@ -1,0 +1,520 @@
+//! The decision: answer, clarify, fallback or urgent.
+//!
+//! Rules, in order (each has its own unit tests in `tests/engine.rs`):
+//! 1. Urgent symptom rules fire before anything else.
+//! 2. A service the question names (see `names`) is where the answer comes
+//!    from; a longer name wins over a name inside it ("prp microneedling" over
+//!    "microneedling"). A name shared by several services and followed by a
+//!    category noun ("laser treatments") names the category, not a service.
+//! 3. Two services named apart: a FAQ entry comparing them answers, else the
+//!    reply asks which one.
+//! 4. Within the page, the unit whose field the question asks for (field
+//!    vocabulary, row names, FAQ headings) and whose text covers the rest of
+//!    the question ranks first.
+//! 5. When the named page does not address the question but another page does
+//!    clearly (an info page: age limits, alcohol, flying), that page answers.
+//! 6. No service named: the pages whose text covers what the question is about
+//!    compete; one clear winner answers, several close ones are offered,
+//!    none is a fallback. A question mostly about words the content never
+//!    uses is a fallback.
+//! 7. Below the confidence threshold the reply is a fallback, never a stretch.
+
+use super::names::NameHit;
+use super::question::Question;
+use super::reply::{Choice, Kind, Related, Reply};
+use super::units::{self, UnitDoc};
+use super::{Engine, Snapshot};
+use crate::content::UnitKind;
+use crate::text;
+use std::collections::HashMap;
+use tantivy::Searcher;
+
+/// Where the service may come from besides the question itself.
+pub enum Mode<'a> {
+    /// The client's previous service, for follow-ups ("how much is it?").
+    Context(Option<&'a str>),
+    /// The service the client picked from a clarify reply.
+    Page(&'a str),
+}
+
+struct Trace<'a>(Option<&'a mut Vec<String>>);
+
+impl Trace<'_> {
+    fn log(&mut self, f: impl FnOnce() -> String) {
+        if let Some(t) = self.0.as_mut() {
+            t.push(f());
+        }
+    }
+}
+
+/// A word of what the question is about (not a name, field phrase or stopword).
+struct TopicTok {
+    stems: Vec<String>,
+    idf: f32,
+}
+
+/// A unit with its scores for this question.
+struct Scored {
+    unit: UnitDoc,
+    /// How well its field / heading matches what is asked (0..~1.5).
+    f: f32,
+    /// Share of the topic (IDF-weighted) its text covers (0..1).
+    t: f32,
+}
+
+impl Scored {
+    fn quality(&self) -> f32 {
+        let q = self.f.min(1.0) + 0.6 * self.t;
+        if self.unit.kind == UnitKind::Paragraph {
+            (0.5 * q).min(1.0)
+        } else {
+            q.min(1.0)
+        }
+    }
+    fn rank(&self) -> f32 {
+        let prior = match self.unit.kind {
+            UnitKind::Row => 0.02,
+            UnitKind::Faq => 0.0,
+            UnitKind::Paragraph => -0.3,
+        };
+        self.f.min(1.25) + 0.6 * self.t + prior
+    }
+}
+
+struct Ctx<'a> {
+    engine: &'a Engine,
+    snap: &'a Snapshot,
+    searcher: Searcher,
+    q: Question,
+    fs: super::fields::FieldScores,
+    /// Question positions that name the service.
+    mask: Vec<bool>,
+    topic: Vec<TopicTok>,
+    max_idf: f32,
+}
+
+pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace: Option<&mut Vec<String>>) -> Reply {
+    let cfg = engine.config();
+    let mut tr = Trace(trace);
+    let q = Question::new(raw, &cfg.terms);
+    if let Some(rule) = engine.urgent.check(&q) {
+        tr.log(|| format!("urgent rule fired: {rule}"));
+        return Reply::new(raw, Kind::Urgent, cfg.clinic.emergency.clone(), 1.0);
+    }
+    let searcher = snap.gen.reader.searcher();
+    let n_docs = searcher.num_docs().max(1) as f32;
+    let known = |s: &str| units::idf(&searcher, snap, s).is_some();
+    let hits = snap.names.find(&q, &known);
+    for h in &hits {
+        tr.log(|| {
+            format!(
+                "name: {} strength {:.2} named={} full={} at {:?}",
+                snap.gen.catalog.pages[h.page].slug, h.strength, h.named, h.full, h.positions
+            )
+        });
+    }
+    let mut named = resolve_named(&hits, &q, &cfg.answer.category_nouns, &mut tr);
+    match mode {
+        Mode::Page(slug) => {
+            if let Some(&pi) = snap.slugs.get(slug) {
+                let positions = hits.iter().find(|h| h.page == pi).map(|h| h.positions.clone()).unwrap_or_default();
+                named = vec![NameHit { page: pi, strength: 1.0, named: true, full: true, positions }];
+            }
+        }
+        Mode::Context(Some(slug)) if named.is_empty() => {
+            if let Some(&pi) = snap.slugs.get(slug) {
+                tr.log(|| format!("no service named: follow-up on {slug}"));
+                named = vec![NameHit { page: pi, strength: 0.9, named: true, full: true, positions: Vec::new() }];
+            }
+        }
+        Mode::Context(_) => {}
+    }
+    let mut mask = vec![false; q.toks.len()];
+    for h in &named {
+        for &p in &h.positions {
+            mask[p] = true;
+        }
+    }
+    let fs = engine.fields.score(&q, &mask);
+    let max_idf = (1.0 + n_docs).ln();
+    let topic: Vec<TopicTok> = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !t.stop && !mask[*i] && !fs.used[*i])
+        .map(|(_, t)| {
+            let mut stems = vec![t.stem.clone()];
+            stems.extend(t.alts.iter().cloned());
+            let idf = stems.iter().filter_map(|s| units::idf(&searcher, snap, s)).fold(0.0, f32::max);
+            TopicTok { stems, idf: if idf > 0.0 { idf } else { max_idf } }
+        })
+        .collect();
+    tr.log(|| {
+        let f: Vec<String> = fs
+            .scores
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s > 0.0)
+            .map(|(i, s)| format!("{}={s:.2}", engine.fields.name(i)))
+            .collect();
+        let t: Vec<String> = topic.iter().map(|t| format!("{}({:.1})", t.stems.join("|"), t.idf)).collect();
+        format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
+    });
+    let ctx = Ctx { engine, snap, searcher, q, fs, mask, topic, max_idf };
+    let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
+    distinct.dedup();
+    match distinct.len() {
+        0 => unnamed(&ctx, raw, &hits, &mut tr),
+        1 => single(&ctx, raw, &named[0], &mut tr),
+        _ => several(&ctx, raw, &named, &mut tr),
+    }
+}
+
+/// Named hits that stand: drops names inside longer names, and shared names
+/// used as a category ("laser treatments").
+fn resolve_named(hits: &[NameHit], q: &Question, category_nouns: &[String], tr: &mut Trace) -> Vec<NameHit> {
+    let mut named: Vec<NameHit> = hits.iter().filter(|h| h.named).cloned().collect();
+    let subset = |a: &NameHit, b: &NameHit| {
+        a.positions.len() < b.positions.len() && a.positions.iter().all(|p| b.positions.contains(p))
+    };
+    let snapshot = named.clone();
+    named.retain(|h| !snapshot.iter().any(|o| subset(h, o)));
+    named.retain(|h| {
+        let shared = hits.iter().any(|o| o.page != h.page && o.positions.iter().any(|p| h.positions.contains(p)));
+        let last = h.positions.iter().max().copied();
+        let next_is_category = last
+            .and_then(|l| q.toks.get(l + 1))
+            .is_some_and(|t| category_nouns.iter().any(|c| c == &t.word));
+        if shared && next_is_category && h.positions.len() == 1 {
+            tr.log(|| "a shared name followed by a category noun: a category, not a service".into());
+            false
+        } else {
+            true
+        }
+    });
+    // Best first: more words, then strength.
+    named.sort_by(|a, b| b.positions.len().cmp(&a.positions.len()).then(b.strength.total_cmp(&a.strength)));
+    named
+}
+
+impl Ctx<'_> {
+    fn cfg(&self) -> &crate::config::Config {
+        self.engine.config()
+    }
+
+    fn page_title(&self, page: usize) -> String {
+        self.snap.gen.catalog.pages[page].display_name.clone()
+    }
+
+    fn page_index(&self, slug: &str) -> Option<usize> {
+        self.snap.slugs.get(slug).copied()
+    }
+
+    /// Stems of the names of a page (excluded from FAQ heading overlap).
+    fn name_stems(&self, page: usize) -> Vec<String> {
+        self.snap.gen.catalog.pages[page].names.iter().flat_map(|n| text::stems(n)).collect()
+    }
+
+    fn idf(&self, stem: &str) -> f32 {
+        units::idf(&self.searcher, self.snap, stem).unwrap_or(self.max_idf)
+    }
+
+    fn score(&self, unit: UnitDoc) -> Scored {
+        let fields = &self.engine.fields;
+        let q_stems: Vec<&Vec<String>> = Vec::new();
+        let _ = q_stems;
+        let in_question = |s: &str| self.q.toks.iter().enumerate().any(|(i, t)| !self.mask[i] && t.has_stem(s));
+        let f = match unit.kind {
+            UnitKind::Row => {
+                let canon = fields.canon_of_name(&unit.field).map(|c| self.fs.scores[c]).unwrap_or(0.0);
+                let content: Vec<&String> =
+                    unit.field_stems.iter().filter(|s| !text::is_stopword(s)).collect();
+                let direct = if !content.is_empty() && content.iter().all(|s| in_question(s)) { 1.0 } else { 0.0 };
+                canon.max(direct)
+            }
+            UnitKind::Faq => {
+                let canon = fields
+                    .canons_of_heading(&unit.field)
+                    .into_iter()
+                    .map(|(c, hw)| self.fs.scores[c] * hw.min(1.0))
+                    .fold(0.0, f32::max);
+                let page = self.page_index(&unit.slug);
+                let names = page.map(|p| self.name_stems(p)).unwrap_or_default();
+                let words = text::words(&unit.field);
+                let content: Vec<String> = words
+                    .iter()
+                    .filter(|w| !text::is_stopword(w))
+                    .map(|w| text::stem(w))
+                    .filter(|s| !names.contains(s))
+                    .collect();
+                let total: f32 = content.iter().map(|s| self.idf(s)).sum();
+                let hit: f32 = content.iter().filter(|s| in_question(s)).map(|s| self.idf(s)).sum();
+                let overlap = if total > 0.0 { hit / total } else { 0.0 };
+                canon.max(1.2 * overlap)
+            }
+            UnitKind::Paragraph => 0.0,
+        };
+        let t = self.coverage(|s| unit.text_stems.iter().any(|x| x == s) || unit.field_stems.iter().any(|x| x == s));
+        Scored { unit, f, t }
+    }
+
+    /// IDF-weighted share of the topic for which `has` is true.
+    fn coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
+        let total: f32 = self.topic.iter().map(|t| t.idf).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let hit: f32 = self.topic.iter().filter(|t| t.stems.iter().any(|s| has(s))).map(|t| t.idf).sum();
+        hit / total
+    }
+
+    /// Share of the topic made of words the content never uses.
+    fn unknown_share(&self) -> f32 {
+        let total: f32 = self.topic.iter().map(|t| t.idf).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let unknown: f32 = self
+            .topic
+            .iter()
+            .filter(|t| t.stems.iter().all(|s| units::idf(&self.searcher, self.snap, s).is_none()))
+            .map(|t| t.idf)
+            .sum();
+        unknown / total
+    }
+
+    fn best_on_page(&self, slug: &str) -> (Vec<UnitDoc>, Option<Scored>) {
+        let units = units::page_units_with(&self.searcher, self.snap, slug);
+        let best = units
+            .iter()
+            .cloned()
+            .map(|u| self.score(u))
+            .max_by(|a, b| a.rank().total_cmp(&b.rank()));
+        (units, best)
+    }
+
+    /// Stems searched for: the topic and the words of field phrases.
+    fn search_stems(&self) -> Vec<String> {
+        let mut stems: Vec<String> = self.topic.iter().flat_map(|t| t.stems.iter().cloned()).collect();
+        for (i, t) in self.q.toks.iter().enumerate() {
+            if self.fs.used[i] && !t.stop {
+                stems.push(t.stem.clone());
+            }
+        }
+        stems.sort();
+        stems.dedup();
+        stems
+    }
+
+    fn answer(&self, raw: &str, page_units: &[UnitDoc], best: &Scored, confidence: f32) -> Reply {
+        let cfg = self.cfg();
+        let u = &best.unit;
+        let page = self.page_index(&u.slug);
+        let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), confidence);
+        r.page = Some(u.slug.clone());
+        r.title = page.map(|p| self.page_title(p));
+        r.field = (!u.field.is_empty()).then(|| u.field.clone());
+        r.source = Some(u.source.clone());
+        let canon = match u.kind {
+            UnitKind::Row => self.engine.fields.canon_of_name(&u.field),
+            _ => self
+                .engine
+                .fields
+                .canons_of_heading(&u.field)
+                .into_iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, _)| c),
+        };
+        if let Some(c) = canon {
+            r.related = page_units
+                .iter()
+                .filter(|x| x.kind == UnitKind::Row && x.addr != u.addr && self.engine.fields.is_partner(c, &x.field))
+                .take(2)
+                .map(|x| Related { field: x.field.clone(), text: x.text.clone() })
+                .collect();
+        }
+        let _ = cfg;
+        r
+    }
+
+    fn fallback(&self, raw: &str, confidence: f32, why: &str, tr: &mut Trace) -> Reply {
+        tr.log(|| format!("fallback: {why}"));
+        let cfg = self.cfg();
+        let text = format!(
+            "I'm not sure I can answer that from our pages, and I'd rather not guess. {}",
+            cfg.clinic.contact
+        );
+        Reply::new(raw, Kind::Fallback, text, confidence)
+    }
+
+    fn clarify(&self, raw: &str, mut pages: Vec<(usize, f32)>, tr: &mut Trace) -> Reply {
+        let catalog = &self.snap.gen.catalog.pages;
+        pages.sort_by(|a, b| b.1.total_cmp(&a.1).then(catalog[a.0].weight.cmp(&catalog[b.0].weight)));
+        pages.dedup_by_key(|p| p.0);
+        pages.truncate(self.cfg().answer.max_options);
+        tr.log(|| {
+            let v: Vec<String> = pages.iter().map(|(p, s)| format!("{}={s:.2}", catalog[*p].slug)).collect();
+            format!("clarify between {}", v.join(", "))
+        });
+        let mut r = Reply::new(raw, Kind::Clarify, "Which of these do you mean?".into(), 0.5);
+        r.options = pages
+            .iter()
+            .map(|(p, _)| Choice { page: catalog[*p].slug.clone(), title: catalog[*p].display_name.clone() })
+            .collect();
+        r
+    }
+
+    /// The best unit on pages other than `exclude`, from a global search.
+    fn best_elsewhere(&self, exclude: &[usize]) -> Option<Scored> {
+        let stems = self.search_stems();
+        units::search(&self.searcher, self.snap, &stems, 40)
+            .into_iter()
+            .filter(|(_, u)| self.page_index(&u.slug).is_some_and(|p| !exclude.contains(&p)))
+            .map(|(_, u)| self.score(u))
+            .max_by(|a, b| a.quality().total_cmp(&b.quality()).then(a.rank().total_cmp(&b.rank())))
+    }
+}
+
+/// One service named.
+fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
+    let cfg = ctx.cfg();
+    let slug = ctx.snap.gen.catalog.pages[hit.page].slug.clone();
+    let (page_units, best) = ctx.best_on_page(&slug);
+    let Some(best) = best else {
+        return ctx.fallback(raw, 0.0, "the page has no units", tr);
+    };
+    let quality = best.quality();
+    let uncovered = 1.0 - ctx.coverage(|s| page_units.iter().any(|u| u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)));
+    let penalty = uncovered * if best.f >= 1.0 { 0.3 } else { 0.6 };
+    let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
+    tr.log(|| {
+        format!(
+            "named {slug}: best {} (f {:.2}, t {:.2}, quality {quality:.2}), uncovered {uncovered:.2} -> confidence {conf:.2}",
+            best.unit.field, best.f, best.t
+        )
+    });
+    // Rule 5: another page addresses it clearly while this one does not.
+    if quality < 0.6 {
+        if let Some(other) = ctx.best_elsewhere(&[hit.page]) {
+            let qo = other.quality();
+            tr.log(|| format!("elsewhere: {} / {} quality {qo:.2}", other.unit.slug, other.unit.field));
+            if qo >= 0.6 && qo > quality + 0.2 {
+                let (units_o, _) = ctx.best_on_page(&other.unit.slug);
+                let c = (0.3 + 0.7 * qo) * 0.9;
+                return ctx.answer(raw, &units_o, &other, c);
+            }
+        }
+    }
+    if conf >= cfg.answer.answer_threshold {
+        ctx.answer(raw, &page_units, &best, conf)
+    } else {
+        ctx.fallback(raw, conf, "the named service's page does not answer this", tr)
+    }
+}
+
+/// Several services named apart: a comparison.
+fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
+    // Words that named each page, as stems.
+    let stems_of = |h: &NameHit| -> Vec<String> {
+        h.positions.iter().flat_map(|&p| {
+            let t = &ctx.q.toks[p];
+            std::iter::once(t.stem.clone()).chain(t.alts.iter().cloned())
+        }).collect()
+    };
+    let mut pages: Vec<usize> = named.iter().map(|h| h.page).collect();
+    pages.dedup();
+    // A FAQ entry on one page that names another named service.
+    for h in named {
+        let slug = &ctx.snap.gen.catalog.pages[h.page].slug;
+        let page_units = units::page_units_with(&ctx.searcher, ctx.snap, slug);
+        for other in named.iter().filter(|o| o.page != h.page) {
+            let other_names: Vec<Vec<String>> = ctx.snap.gen.catalog.pages[other.page].names.iter().map(|n| text::stems(n)).collect();
+            let ostems = stems_of(other);
+            if let Some(u) = page_units.iter().find(|u| {
+                u.kind == UnitKind::Faq
+                    && (other_names.iter().any(|n| !n.is_empty() && n.iter().all(|s| u.field_stems.contains(s)))
+                        || ostems.iter().any(|s| u.field_stems.contains(s)))
+            }) {
+                tr.log(|| format!("comparison answered by the FAQ entry '{}' on {slug}", u.field));
+                let scored = ctx.score(u.clone());
+                return ctx.answer(raw, &page_units, &scored, 0.8);
+            }
+        }
+    }
+    // Several names that all point at the same words: the same name on two pages.
+    ctx.clarify(raw, pages.iter().map(|&p| (p, 1.0)).collect(), tr)
+}
+
+/// No service named: let the content compete.
+fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
+    let cfg = ctx.cfg();
+    let margin = cfg.answer.clarify_margin;
+    let stems = ctx.search_stems();
+    if stems.is_empty() {
+        return ctx.fallback(raw, 0.0, "nothing to search for", tr);
+    }
+    let unknown = ctx.unknown_share();
+    if unknown >= cfg.answer.unknown_share {
+        return ctx.fallback(raw, 1.0 - unknown, &format!("{:.0}% of the question is about things the content never mentions", unknown * 100.0), tr);
+    }
+    let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
+    let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
+    // Page evidence: topic coverage of its best unit, or a weak name hint.
+    let mut page_score: HashMap<usize, f32> = HashMap::new();
+    for s in &scored {
+        if let Some(p) = ctx.page_index(&s.unit.slug) {
+            let e = page_score.entry(p).or_default();
+            *e = e.max(s.t);
+        }
+    }
+    for h in hits.iter().filter(|h| !h.named) {
+        let e = page_score.entry(h.page).or_default();
+        *e = e.max(h.strength);
+    }
+    if ctx.topic.is_empty() {
+        // Only a field was asked ("is there parking"): the pages that have it.
+        let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
+        let Some(best) = best.filter(|b| b.f >= 0.9) else {
+            return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
+        };
+        let rivals = scored
+            .iter()
+            .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
+            .count();
+        tr.log(|| format!("field-only question: best {} / {} (f {:.2}), {rivals} rival pages", best.unit.slug, best.unit.field, best.f));
+        if rivals > 0 {
+            return ctx.fallback(raw, 0.3, "the asked field is on several services and none is named", tr);
+        }
+        let (units_p, _) = ctx.best_on_page(&best.unit.slug);
+        let conf = 0.3 + 0.7 * best.quality();
+        return ctx.answer(raw, &units_p, best, conf);
+    }
+    let mut ranked: Vec<(usize, f32)> = page_score.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    tr.log(|| {
+        let v: Vec<String> = ranked.iter().take(6).map(|(p, s)| format!("{}={s:.2}", ctx.snap.gen.catalog.pages[*p].slug)).collect();
+        format!("no service named; pages by topic: {}", v.join(", "))
+    });
+    let Some(&(top, p1)) = ranked.first() else {
+        return ctx.fallback(raw, 0.0, "no page mentions the topic", tr);
+    };
+    if p1 < 0.5 {
+        return ctx.fallback(raw, p1, "no page covers the topic well", tr);
+    }
+    let close: Vec<(usize, f32)> = ranked.iter().filter(|(_, s)| *s >= 0.5 && *s >= p1 - margin).cloned().collect();
+    if close.len() >= 2 {
+        return ctx.clarify(raw, close, tr);
+    }
+    let slug = ctx.snap.gen.catalog.pages[top].slug.clone();
+    let (page_units, best) = ctx.best_on_page(&slug);
+    let Some(best) = best else {
+        return ctx.fallback(raw, 0.0, "the page has no units", tr);
+    };
+    let conf = p1 * (0.3 + 0.7 * best.quality());
+    tr.log(|| format!("one page covers it: {slug} / {} (quality {:.2}) -> confidence {conf:.2}", best.unit.field, best.quality()));
+    if conf >= cfg.answer.answer_threshold {
+        ctx.answer(raw, &page_units, &best, conf)
+    } else {
+        ctx.fallback(raw, conf, "not sure enough", tr)
+    }
+}

@@ -1,0 +1,167 @@
+//! The field vocabulary: which attribute a question asks for.
+//!
+//! Compiled from `[[fields]]` in config.toml. A question gets a score per
+//! canonical field from the phrases it contains; a longer phrase claims its
+//! words first, so "how much weight" counts for Results and not also for Cost.
+//! Row names on pages map to canonical fields through `variants`, and FAQ
+//! headings through the same phrases, so "Does Botox hurt?" is a Pain Level
+//! entry without anyone saying so.
+
+use super::question::{Phrase, Question};
+use crate::config::{Config, FieldSpec};
+use crate::text;
+
+/// Weight of a strong phrase of `n` words; weak phrases count `WEAK` of it.
+fn phrase_weight(n: usize) -> f32 {
+    1.0 + 0.5 * (n as f32 - 1.0)
+}
+const WEAK: f32 = 0.4;
+
+struct Canon {
+    name: String,
+    variants: Vec<String>,
+    partners: Vec<String>,
+}
+
+/// Compiled field vocabulary.
+pub struct FieldMatcher {
+    canons: Vec<Canon>,
+    /// (canon index, phrase, weight), longest phrases first.
+    phrases: Vec<(usize, Phrase, f32)>,
+}
+
+/// Field scores of one question, indexed like the vocabulary.
+#[derive(Debug, Clone, Default)]
+pub struct FieldScores {
+    pub scores: Vec<f32>,
+    /// Question positions claimed by field phrases.
+    pub used: Vec<bool>,
+}
+
+impl FieldScores {
+    /// The strongest score of any field (0 when the question names none).
+    pub fn max(&self) -> f32 {
+        self.scores.iter().cloned().fold(0.0, f32::max)
+    }
+}
+
+impl FieldMatcher {
+    pub fn new(cfg: &Config) -> FieldMatcher {
+        let mut canons = Vec::new();
+        let mut phrases = Vec::new();
+        for (i, f) in cfg.fields.iter().enumerate() {
+            canons.push(canon(f));
+            for p in &f.phrases {
+                if let Some(ph) = Phrase::compile(p) {
+                    let w = phrase_weight(ph.len());
+                    phrases.push((i, ph, w));
+                }
+            }
+            for p in &f.weak {
+                if let Some(ph) = Phrase::compile(p) {
+                    let w = WEAK * phrase_weight(ph.len());
+                    phrases.push((i, ph, w));
+                }
+            }
+        }
+        phrases.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(b.2.total_cmp(&a.2)));
+        FieldMatcher { canons, phrases }
+    }
+
+    /// Scores `q` for every canonical field, ignoring positions in `skip`
+    /// (words that name the service).
+    pub fn score(&self, q: &Question, skip: &[bool]) -> FieldScores {
+        let n = q.toks.len();
+        let mut used = vec![false; n];
+        let mut scores = vec![0.0; self.canons.len()];
+        for (ci, ph, w) in &self.phrases {
+            for start in ph.find(q) {
+                let span = start..start + ph.len();
+                if span.clone().any(|i| skip.get(i).copied().unwrap_or(false)) {
+                    continue;
+                }
+                if span.clone().all(|i| used[i]) {
+                    continue;
+                }
+                for i in span {
+                    used[i] = true;
+                }
+                scores[*ci] += w;
+            }
+        }
+        FieldScores { scores, used }
+    }
+
+    /// The canonical field a row name belongs to.
+    pub fn canon_of_name(&self, row_name: &str) -> Option<usize> {
+        let n = text::normalize(row_name);
+        self.canons.iter().position(|c| c.variants.contains(&n))
+    }
+
+    /// Canonical fields a FAQ heading asks about, with their strength.
+    pub fn canons_of_heading(&self, heading: &str) -> Vec<(usize, f32)> {
+        let q = Question::new(heading, &Default::default());
+        let s = self.score(&q, &[]);
+        s.scores.iter().enumerate().filter(|(_, &v)| v > 0.0).map(|(i, &v)| (i, v)).collect()
+    }
+
+    pub fn name(&self, canon: usize) -> &str {
+        &self.canons[canon].name
+    }
+
+    /// Whether `row_name` is a partner field of canonical field `canon`.
+    pub fn is_partner(&self, canon: usize, row_name: &str) -> bool {
+        let n = text::normalize(row_name);
+        self.canons[canon].partners.iter().any(|p| {
+            let p = text::normalize(p);
+            p == n || self.canon_of_name(&p).is_some_and(|pc| self.canons[pc].variants.contains(&n))
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.canons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.canons.is_empty()
+    }
+}
+
+fn canon(f: &FieldSpec) -> Canon {
+    let mut variants: Vec<String> = f.variants.iter().map(|v| text::normalize(v)).collect();
+    variants.push(text::normalize(&f.name));
+    Canon { name: f.name.clone(), variants, partners: f.partners.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn best(text: &str) -> String {
+        let c = Config::default();
+        let m = FieldMatcher::new(&c);
+        let q = Question::new(text, &c.terms);
+        let s = m.score(&q, &vec![false; q.toks.len()]);
+        let (i, _) = s.scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+        m.name(i).to_string()
+    }
+
+    #[test]
+    fn longer_phrases_win() {
+        assert_eq!(best("how much weight will i lose"), "Results");
+        assert_eq!(best("how much is it"), "Cost");
+        assert_eq!(best("how many sessions will i need"), "Number of Sessions");
+    }
+
+    #[test]
+    fn rows_and_headings_map_to_canonical_fields() {
+        let c = Config::default();
+        let m = FieldMatcher::new(&c);
+        assert_eq!(m.name(m.canon_of_name("Pricing").unwrap()), "Cost");
+        assert_eq!(m.name(m.canon_of_name("Healing Time").unwrap()), "Recovery Time");
+        let h = m.canons_of_heading("Does Botox hurt?");
+        assert!(h.iter().any(|(i, _)| m.name(*i) == "Pain Level"));
+        let down = m.canon_of_name("Downtime").unwrap();
+        assert!(m.is_partner(down, "Healing Time"));
+    }
+}

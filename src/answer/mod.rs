@@ -1,0 +1,193 @@
+//! Answering: understand the question, rank the content, decide what to do.
+//!
+//! [`Engine`] is what front ends hold. It owns the current index generation
+//! behind a lock that is held only to clone an `Arc`, so a rebuild swaps the
+//! generation under running questions without failing any of them: a question
+//! finishes on the generation it started with.
+//!
+//! This module knows nothing of Discord or the command line.
+
+mod decide;
+mod fields;
+mod names;
+mod question;
+mod reply;
+mod units;
+mod urgent;
+
+pub use question::Question;
+pub use reply::{Choice, Kind, Related, Reply};
+
+use crate::config::Config;
+use crate::index::{self, BuildReport, Generation};
+use crate::Result;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// One opened index generation with what the engine derives from it.
+pub(crate) struct Snapshot {
+    pub gen: Generation,
+    pub names: names::NameMatcher,
+    pub slugs: HashMap<String, usize>,
+}
+
+impl Snapshot {
+    fn new(gen: Generation, config: &Config) -> Snapshot {
+        let all_names: Vec<Vec<String>> = gen.catalog.pages.iter().map(|p| p.names.clone()).collect();
+        let names = names::NameMatcher::new(
+            &all_names,
+            gen.catalog.name_stem_df.clone(),
+            config.answer.typo_min_len,
+            config.answer.typo2_min_len,
+        );
+        let slugs = gen.catalog.pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+        Snapshot { gen, names, slugs }
+    }
+}
+
+/// A service as listed by `/services` and autocomplete.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServiceSummary {
+    pub slug: String,
+    pub title: String,
+    pub names: Vec<String>,
+}
+
+/// A whole service card: every row and FAQ entry of a page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ServiceCard {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub rows: Vec<Related>,
+    pub source: String,
+}
+
+/// The answering engine over one content directory and index directory.
+pub struct Engine {
+    config: Arc<Config>,
+    fields: fields::FieldMatcher,
+    urgent: urgent::UrgentRules,
+    snap: RwLock<Arc<Snapshot>>,
+}
+
+impl Engine {
+    /// Opens the current index generation (it must exist).
+    pub fn open(config: Config) -> Result<Engine> {
+        let gen = index::open(&config.paths.index)?;
+        let snap = Snapshot::new(gen, &config);
+        Ok(Engine {
+            fields: fields::FieldMatcher::new(&config),
+            urgent: urgent::UrgentRules::new(&config.urgent),
+            config: Arc::new(config),
+            snap: RwLock::new(Arc::new(snap)),
+        })
+    }
+
+    /// Builds the index first when it is missing or older than the content,
+    /// then opens it. A failed build with a usable old index still opens the
+    /// old one; the error is returned beside it for the caller to report.
+    pub fn open_or_build(config: Config) -> Result<(Engine, Option<BuildReport>, Option<crate::Error>)> {
+        let (report, err) = match index::ensure(&config.paths.content, &config.paths.index) {
+            Ok(r) => (r, None),
+            Err(e) if index::current(&config.paths.index).is_some() => (None, Some(e)),
+            Err(e) => return Err(e),
+        };
+        Ok((Engine::open(config)?, report, err))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.snap.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Rebuilds the index from the content directory and swaps it in. On
+    /// failure the engine keeps answering from the generation it had.
+    pub fn rebuild(&self) -> Result<BuildReport> {
+        let report = index::build(&self.config.paths.content, &self.config.paths.index)?;
+        self.reopen()?;
+        Ok(report)
+    }
+
+    /// Switches to the generation `CURRENT` names, if it changed (another
+    /// process rebuilt). Returns whether it switched.
+    pub fn reopen(&self) -> Result<bool> {
+        let current = index::current(&self.config.paths.index);
+        if current.as_deref() == Some(self.snapshot().gen.dir.as_path()) {
+            return Ok(false);
+        }
+        let snap = Arc::new(Snapshot::new(index::open(&self.config.paths.index)?, &self.config));
+        *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap;
+        Ok(true)
+    }
+
+    /// Rebuilds when the content changed since the index was built.
+    pub fn refresh_if_stale(&self) -> Result<Option<BuildReport>> {
+        if index::is_stale(&self.config.paths.content, &self.config.paths.index) {
+            return self.rebuild().map(Some);
+        }
+        self.reopen()?;
+        Ok(None)
+    }
+
+    /// Answers a question on its own.
+    pub fn answer(&self, question: &str) -> Reply {
+        self.answer_in_context(question, None)
+    }
+
+    /// Answers a follow-up: when the question names no service ("how much is
+    /// it?"), `last_page` (the service of the client's previous answer) is used.
+    pub fn answer_in_context(&self, question: &str, last_page: Option<&str>) -> Reply {
+        decide::decide(self, &self.snapshot(), question, decide::Mode::Context(last_page), None)
+    }
+
+    /// Answers `question` for the service the client picked from a clarify reply.
+    pub fn answer_for_page(&self, question: &str, slug: &str) -> Reply {
+        decide::decide(self, &self.snapshot(), question, decide::Mode::Page(slug), None)
+    }
+
+    /// Answers and also returns the engine's reasoning, for staff.
+    pub fn explain(&self, question: &str) -> (Reply, Vec<String>) {
+        let mut trace = Vec::new();
+        let reply = decide::decide(self, &self.snapshot(), question, decide::Mode::Context(None), Some(&mut trace));
+        (reply, trace)
+    }
+
+    /// Every service (non-draft page), in the clinic's order (Hugo weight).
+    pub fn services(&self) -> Vec<ServiceSummary> {
+        let snap = self.snapshot();
+        let mut pages: Vec<_> = snap.gen.catalog.pages.iter().collect();
+        pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.display_name.cmp(&b.display_name)));
+        pages
+            .into_iter()
+            .map(|p| ServiceSummary { slug: p.slug.clone(), title: p.display_name.clone(), names: p.names.clone() })
+            .collect()
+    }
+
+    /// The whole card of one page.
+    pub fn card(&self, slug: &str) -> Option<ServiceCard> {
+        let snap = self.snapshot();
+        let page = &snap.gen.catalog.pages[*snap.slugs.get(slug)?];
+        let units = units::page_units(&snap, slug);
+        Some(ServiceCard {
+            slug: page.slug.clone(),
+            title: page.display_name.clone(),
+            description: page.description.clone(),
+            rows: units
+                .iter()
+                .filter(|u| !u.field.is_empty())
+                .map(|u| Related { field: u.field.clone(), text: u.text.clone() })
+                .collect(),
+            source: page.path.clone(),
+        })
+    }
+
+    /// Number of pages and units in service.
+    pub fn stats(&self) -> (usize, usize) {
+        let snap = self.snapshot();
+        (snap.gen.catalog.pages.len(), snap.gen.catalog.report.units)
+    }
+}

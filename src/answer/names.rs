@@ -1,0 +1,273 @@
+//! Finding the service a question names.
+//!
+//! Every page has names (display name, its parts, title, synonyms, slug). A
+//! name matches when all its words occur close together in the question,
+//! exactly, by stem, through the clinic's `[terms]`, written together or apart
+//! ("hydra facial" / "hydrafacial"), or with a typo ("microneedeling", "botx").
+//! A name matched only in part counts as naming the page when the words that
+//! matched are distinctive: its first word, used by no other page's names and
+//! found on at most two pages ("iv drip" -> IV Therapy), or most of a
+//! multi-word name ("rf tightening"). Anything weaker is only a hint, used to
+//! offer choices.
+
+use super::question::Question;
+use crate::text;
+use std::collections::HashMap;
+
+/// How a page's names matched a question.
+#[derive(Debug, Clone)]
+pub struct NameHit {
+    /// Page index in the catalog.
+    pub page: usize,
+    /// 0..1: 1 for an exact full name, less for typos and partial names.
+    pub strength: f32,
+    /// True when the match names the page (full, or distinctive partial).
+    pub named: bool,
+    /// True when every word of a name matched.
+    pub full: bool,
+    /// Question positions the name used.
+    pub positions: Vec<usize>,
+}
+
+struct Name {
+    words: Vec<String>,
+    stems: Vec<String>,
+    weights: Vec<f32>,
+    /// All words written together ("hydrafacial").
+    joined: String,
+}
+
+/// Name matcher over the catalog's pages.
+pub struct NameMatcher {
+    pages: Vec<Vec<Name>>,
+    /// Distinct name words (raw) with their stems, for typo matching.
+    vocab: Vec<(String, String)>,
+    stems: HashMap<String, ()>,
+    name_df: HashMap<String, usize>,
+    text_df: HashMap<String, u32>,
+    typo_min: usize,
+    typo2_min: usize,
+}
+
+/// Words that glue names together and never identify anything.
+fn is_glue(w: &str) -> bool {
+    matches!(w, "for" | "the" | "of" | "with" | "and" | "a" | "an" | "in" | "to")
+}
+
+impl NameMatcher {
+    /// `names[i]` are the names of page `i`; `text_df` is the number of pages
+    /// whose text contains a stem (from the catalog).
+    pub fn new(names: &[Vec<String>], text_df: HashMap<String, u32>, typo_min: usize, typo2_min: usize) -> NameMatcher {
+        let mut name_df: HashMap<String, usize> = HashMap::new();
+        let mut pages = Vec::new();
+        for page_names in names {
+            let mut seen: Vec<String> = Vec::new();
+            let mut list = Vec::new();
+            for n in page_names {
+                let words: Vec<String> = text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
+                if words.is_empty() {
+                    continue;
+                }
+                let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+                for s in &stems {
+                    if !seen.contains(s) {
+                        seen.push(s.clone());
+                    }
+                }
+                list.push(Name { joined: words.concat(), words, stems, weights: Vec::new() });
+            }
+            for s in seen {
+                *name_df.entry(s).or_default() += 1;
+            }
+            pages.push(list);
+        }
+        let n_pages = pages.len().max(1) as f32;
+        let mut vocab = Vec::new();
+        let mut stems = HashMap::new();
+        for list in &mut pages {
+            for name in list.iter_mut() {
+                name.weights = name
+                    .stems
+                    .iter()
+                    .map(|s| (1.0 + n_pages / name_df.get(s).copied().unwrap_or(1) as f32).ln())
+                    .collect();
+                for (w, s) in name.words.iter().zip(&name.stems) {
+                    if stems.insert(s.clone(), ()).is_none() {
+                        vocab.push((w.clone(), s.clone()));
+                    }
+                }
+            }
+        }
+        NameMatcher { pages, vocab, stems, name_df, text_df, typo_min, typo2_min }
+    }
+
+    /// For each question position, the name stems it may stand for, with a
+    /// similarity (1 exact, less for typos), and how many positions it spans.
+    fn position_matches(&self, q: &Question, known: &dyn Fn(&str) -> bool) -> Vec<Vec<(String, f32, usize)>> {
+        let toks = &q.toks;
+        let mut out = vec![Vec::new(); toks.len()];
+        for (i, t) in toks.iter().enumerate() {
+            for s in std::iter::once(&t.stem).chain(&t.alts) {
+                if self.stems.contains_key(s) {
+                    out[i].push((s.clone(), 1.0, 1));
+                }
+            }
+            // "morpheus 8" for "morpheus8", "hydra facial" for "hydrafacial".
+            if let Some(next) = toks.get(i + 1) {
+                let joined = format!("{}{}", t.word, next.word);
+                let s = text::stem(&joined);
+                if self.stems.contains_key(&s) {
+                    out[i].push((s, 1.0, 2));
+                }
+            }
+            if !out[i].is_empty() || t.stop || t.word.chars().count() < self.typo_min || known(&t.stem) {
+                continue;
+            }
+            let len = t.word.chars().count();
+            for (w, s) in &self.vocab {
+                let wl = w.chars().count();
+                if wl.abs_diff(len) > 2 || wl < self.typo_min {
+                    continue;
+                }
+                if len < 6 && w.chars().next() != t.word.chars().next() {
+                    continue;
+                }
+                let d = strsim::osa_distance(&t.word, w);
+                let sim = match d {
+                    1 => 0.85,
+                    2 if len >= self.typo2_min && wl >= self.typo2_min => 0.75,
+                    _ => continue,
+                };
+                out[i].push((s.clone(), sim, 1));
+            }
+        }
+        out
+    }
+
+    /// All pages the question names or hints at, best first.
+    ///
+    /// `known(stem)` tells whether a word occurs in the content; known words
+    /// are never read as typos of a name.
+    pub fn find(&self, q: &Question, known: &dyn Fn(&str) -> bool) -> Vec<NameHit> {
+        let pm = self.position_matches(q, known);
+        let mut hits: Vec<NameHit> = Vec::new();
+        for (pi, names) in self.pages.iter().enumerate() {
+            let mut best: Option<NameHit> = None;
+            for name in names {
+                if let Some(hit) = self.match_name(pi, name, q, &pm) {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => (hit.named, hit.strength, hit.positions.len()) > (b.named, b.strength, b.positions.len()),
+                    };
+                    if better {
+                        best = Some(hit);
+                    }
+                }
+            }
+            hits.extend(best);
+        }
+        hits.sort_by(|a, b| {
+            (b.named, b.positions.len()).cmp(&(a.named, a.positions.len())).then(b.strength.total_cmp(&a.strength))
+        });
+        hits
+    }
+
+    fn match_name(&self, page: usize, name: &Name, q: &Question, pm: &[Vec<(String, f32, usize)>]) -> Option<NameHit> {
+        // The whole name written as one word ("hydrafacial" for "Hydra Facial").
+        if name.words.len() > 1 {
+            if let Some(i) = q.toks.iter().position(|t| t.word == name.joined) {
+                return Some(NameHit { page, strength: 1.0, named: true, full: true, positions: vec![i] });
+            }
+        }
+        let mut positions = Vec::new();
+        let mut matched_w = 0.0;
+        let mut total_w = 0.0;
+        let mut min_sim: f32 = 1.0;
+        let mut first_matched = false;
+        let mut matched = 0;
+        for (wi, stem) in name.stems.iter().enumerate() {
+            total_w += name.weights[wi];
+            let found = pm
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !positions.contains(i))
+                .flat_map(|(i, ms)| ms.iter().filter(|m| &m.0 == stem).map(move |m| (i, m.1, m.2)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((i, sim, span)) = found {
+                positions.extend(i..i + span);
+                matched_w += name.weights[wi] * sim;
+                min_sim = min_sim.min(sim);
+                matched += 1;
+                if wi == 0 {
+                    first_matched = true;
+                }
+            }
+        }
+        if matched == 0 {
+            return None;
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        let spread = positions.last()? - positions.first()? + 1;
+        if spread > name.words.len() + 2 {
+            return None;
+        }
+        let coverage = matched_w / total_w.max(f32::EPSILON);
+        if matched == name.stems.len() {
+            return Some(NameHit { page, strength: min_sim, named: true, full: true, positions });
+        }
+        let distinctive_word = matched == 1
+            && first_matched
+            && self.name_df.get(&name.stems[0]).copied().unwrap_or(0) == 1
+            && self.text_df.get(&name.stems[0]).copied().unwrap_or(0) <= 2;
+        let most_of_name = matched >= 2 && first_matched && coverage >= 0.6;
+        if distinctive_word || most_of_name {
+            return Some(NameHit { page, strength: 0.8 * min_sim, named: true, full: false, positions });
+        }
+        Some(NameHit { page, strength: 0.5 * coverage, named: false, full: false, positions })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> NameMatcher {
+        let names = vec![
+            vec!["Microneedling".to_string(), "Micorneedling".into()],
+            vec!["PRP Microneedling".into(), "Vampire Facial".into()],
+            vec!["HydraFacial".into(), "hydra facial".into()],
+            vec!["IV Therapy".into()],
+            vec!["LED Light Therapy".into()],
+        ];
+        let mut df = HashMap::new();
+        df.insert("iv".to_string(), 1);
+        df.insert("therapi".to_string(), 2);
+        NameMatcher::new(&names, df, 4, 8)
+    }
+
+    fn top(text: &str) -> Option<(usize, bool)> {
+        let q = Question::new(text, &Default::default());
+        matcher().find(&q, &|_| false).first().map(|h| (h.page, h.named))
+    }
+
+    #[test]
+    fn exact_typo_and_joined_names() {
+        assert_eq!(top("how long is microneedling downtime"), Some((0, true)));
+        assert_eq!(top("microneedeling price?"), Some((0, true)));
+        assert_eq!(top("hydra facial cost"), Some((2, true)));
+        assert_eq!(top("hydrafacial cost"), Some((2, true)));
+    }
+
+    #[test]
+    fn longer_names_win_and_order_is_free() {
+        assert_eq!(top("how much is microneedling with prp"), Some((1, true)));
+    }
+
+    #[test]
+    fn distinctive_first_word_names_the_page() {
+        assert_eq!(top("iv drip prices"), Some((3, true)));
+        // "therapy" alone is shared by two pages: only a hint.
+        assert_eq!(top("therapy prices").map(|h| h.1), Some(false));
+    }
+}

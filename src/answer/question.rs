@@ -1,0 +1,146 @@
+//! A question, read once: its words, their stems, and the extra meanings the
+//! clinic's `[terms]` give them. Every matcher works on this, so no matcher
+//! re-tokenizes the text.
+
+use crate::text;
+use std::collections::BTreeMap;
+
+/// Questions are cut to this many words: enough for any real question, and a
+/// bound on the work a pasted novel can cause.
+pub const MAX_WORDS: usize = 120;
+
+/// One word of the question.
+#[derive(Debug, Clone)]
+pub struct Tok {
+    /// Lower-case word as typed (apostrophes dropped).
+    pub word: String,
+    /// Its stem.
+    pub stem: String,
+    /// Stems of what `[terms]` says the word also means.
+    pub alts: Vec<String>,
+    pub stop: bool,
+}
+
+impl Tok {
+    /// Whether this word (or one of its meanings) has stem `s`.
+    pub fn has_stem(&self, s: &str) -> bool {
+        self.stem == s || self.alts.iter().any(|a| a == s)
+    }
+}
+
+/// A tokenized question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub raw: String,
+    pub toks: Vec<Tok>,
+}
+
+impl Question {
+    /// Reads `raw`, expanding words through the clinic's term table.
+    pub fn new(raw: &str, terms: &BTreeMap<String, Vec<String>>) -> Question {
+        let mut words = text::words(raw);
+        words.truncate(MAX_WORDS);
+        let toks = words
+            .into_iter()
+            .map(|word| {
+                let alts = terms
+                    .get(&word)
+                    .map(|v| v.iter().flat_map(|t| text::words(t)).map(|w| text::stem(&w)).collect())
+                    .unwrap_or_default();
+                Tok { stem: text::stem(&word), stop: text::is_stopword(&word), word, alts }
+            })
+            .collect();
+        Question { raw: raw.to_string(), toks }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// The words joined by single spaces (the normalised text).
+    pub fn normalized(&self) -> String {
+        self.toks.iter().map(|t| t.word.as_str()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A phrase compiled for matching on word positions: each element is a stem,
+/// or a prefix when the phrase word ended in `*`.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Part {
+    Stem(String),
+    Prefix(String),
+}
+
+impl Phrase {
+    /// Compiles a phrase from config text ("throat tight*", "how much").
+    pub fn compile(phrase: &str) -> Option<Phrase> {
+        let mut parts = Vec::new();
+        for raw in phrase.split_whitespace() {
+            let prefix = raw.ends_with('*');
+            let ws = text::words(raw);
+            for (i, w) in ws.iter().enumerate() {
+                if prefix && i + 1 == ws.len() {
+                    parts.push(Part::Prefix(w.clone()));
+                } else {
+                    parts.push(Part::Stem(text::stem(w)));
+                }
+            }
+        }
+        (!parts.is_empty()).then_some(Phrase { parts })
+    }
+
+    /// Start positions where the phrase occurs in `q`.
+    pub fn find(&self, q: &Question) -> Vec<usize> {
+        let n = self.parts.len();
+        if q.toks.len() < n {
+            return Vec::new();
+        }
+        (0..=q.toks.len() - n)
+            .filter(|&start| {
+                self.parts.iter().enumerate().all(|(i, p)| {
+                    let t = &q.toks[start + i];
+                    match p {
+                        Part::Stem(s) => t.has_stem(s),
+                        Part::Prefix(pre) => t.word.starts_with(pre.as_str()),
+                    }
+                })
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_match_stems_and_prefixes() {
+        let q = Question::new("My throat's tightening and I can't breathe!", &Default::default());
+        assert_eq!(Phrase::compile("cant breathe").unwrap().find(&q), vec![5]);
+        assert_eq!(Phrase::compile("throat* tight*").unwrap().find(&q), vec![1]);
+        assert!(Phrase::compile("trouble breathing").unwrap().find(&q).is_empty());
+    }
+
+    #[test]
+    fn terms_add_meanings() {
+        let mut terms = BTreeMap::new();
+        terms.insert("tox".to_string(), vec!["botox".to_string()]);
+        let q = Question::new("tox price", &terms);
+        assert!(q.toks[0].has_stem("botox"));
+    }
+
+    #[test]
+    fn long_questions_are_cut() {
+        let q = Question::new(&"word ".repeat(5000), &Default::default());
+        assert_eq!(q.toks.len(), MAX_WORDS);
+    }
+}

@@ -1,0 +1,107 @@
+//! What the engine returns: plain data that the CLI prints and the bot renders.
+//!
+//! The JSON form of [`Reply`] is a contract read by outside checks; its keys
+//! and meanings must not change (more keys are fine).
+
+use serde::Serialize;
+
+/// The four things Frontdesk can do with a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The page and field that answer it.
+    Answer,
+    /// Several services fit about equally: ask which one.
+    Clarify,
+    /// Nothing in the content answers it: say so and give the clinic's contact.
+    Fallback,
+    /// Symptoms that may need care now: phone and emergency advice only.
+    Urgent,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Answer => "answer",
+            Kind::Clarify => "clarify",
+            Kind::Fallback => "fallback",
+            Kind::Urgent => "urgent",
+        }
+    }
+}
+
+/// A service offered in a clarify reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub page: String,
+    pub title: String,
+}
+
+/// A further row shown beside the answer (Recovery Time beside Downtime).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Related {
+    pub field: String,
+    pub text: String,
+}
+
+/// The engine's reply to one question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reply {
+    pub question: String,
+    pub kind: Kind,
+    /// Slug of the page answered from.
+    pub page: Option<String>,
+    /// Display name of that page's service.
+    pub title: Option<String>,
+    /// Field name as the page writes it, or the FAQ heading.
+    pub field: Option<String>,
+    /// The text a client reads (the row's text for answers).
+    pub answer: String,
+    /// 0..1: how sure the engine is of the kind and content.
+    pub confidence: f32,
+    pub options: Vec<Choice>,
+    /// `path:line` of the answering unit.
+    pub source: Option<String>,
+    /// Partner rows shown with the answer.
+    pub related: Vec<Related>,
+}
+
+impl Reply {
+    pub(crate) fn new(question: &str, kind: Kind, answer: String, confidence: f32) -> Reply {
+        Reply {
+            question: question.to_string(),
+            kind,
+            page: None,
+            title: None,
+            field: None,
+            answer,
+            confidence: (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
+            options: Vec::new(),
+            source: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// The reply as a client reads it in a terminal or a plain chat message.
+    pub fn to_text(&self) -> String {
+        match self.kind {
+            Kind::Answer => {
+                let mut s = format!(
+                    "{} — {}: {}",
+                    self.title.as_deref().unwrap_or(""),
+                    self.field.as_deref().unwrap_or("About"),
+                    self.answer
+                );
+                for r in &self.related {
+                    s.push_str(&format!("\n{}: {}", r.field, r.text));
+                }
+                s
+            }
+            Kind::Clarify => {
+                let names: Vec<&str> = self.options.iter().map(|o| o.title.as_str()).collect();
+                format!("{}\n- {}", self.answer, names.join("\n- "))
+            }
+            Kind::Fallback | Kind::Urgent => self.answer.clone(),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The command line: `frontdesk index | ask | eval | check | serve | review`.
+//!
+//! Flags are documented once, here, and show up in `--help`. Every command
+//! resolves paths in two stages: config.toml (or the built-in defaults), then
+//! `--content` / `--index` overrides.
+
+use crate::answer::{Engine, Kind};
+use crate::config::Config;
+use crate::content::{self, Severity};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Frontdesk: answers clients' questions from the clinic's pages.
+#[derive(Parser, Debug)]
+#[command(name = "frontdesk", version, about)]
+pub struct Cli {
+    /// Configuration file (missing default file = built-in defaults).
+    #[arg(long, global = true, default_value = "config.toml")]
+    pub config: PathBuf,
+    /// Content directory (overrides [paths] content).
+    #[arg(long, global = true)]
+    pub content: Option<PathBuf>,
+    /// Index directory (overrides [paths] index).
+    #[arg(long, global = true)]
+    pub index: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the index from the content and swap it in atomically.
+    Index,
+    /// Answer a question (or one question per line of stdin when none is given).
+    Ask {
+        /// The question. Without it, questions are read from stdin, one per line.
+        question: Option<String>,
+        /// Print one JSON object per question (the contract outside checks read).
+        #[arg(long)]
+        json: bool,
+        /// Show the candidates, scores and why the kind was chosen.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Run a question file and print accuracy by kind, precision and failures.
+    Eval {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when accuracy is below this (0..1).
+        #[arg(long, default_value_t = 0.0)]
+        min_accuracy: f64,
+    },
+    /// Lint the content: parse errors, mojibake, missing tables, duplicate
+    /// slugs, field names outside the vocabulary, drafts. Exit 1 on errors.
+    Check,
+    /// Run the Discord bot (token from DISCORD_TOKEN).
+    Serve,
+    /// Show staff the most frequent unanswered and down-voted questions.
+    Review {
+        /// How many questions to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+/// Loads the config and applies the path overrides.
+pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let explicit = cli.config != std::path::Path::new("config.toml");
+    let mut config = Config::load(&cli.config, explicit)?;
+    if let Some(c) = &cli.content {
+        config.paths.content = c.clone();
+    }
+    if let Some(i) = &cli.index {
+        config.paths.index = i.clone();
+    }
+    Ok(config)
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = load_config(&cli)?;
+    match cli.command {
+        Command::Index => {
+            let report = crate::index::build(&config.paths.content, &config.paths.index)
+                .context("index build failed; the previous index (if any) is still in service")?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask { question, json, explain } => ask(config, question, json, explain),
+        Command::Eval { file, json, min_accuracy } => {
+            let engine = open(config)?;
+            let items = crate::eval::load(&file)?;
+            let report = crate::eval::run(&engine, &items);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+            Ok(if report.accuracy + 1e-9 < min_accuracy { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Check => check(&config),
+        Command::Serve => crate::bot::serve(config),
+        Command::Review { limit } => {
+            print!("{}", crate::bot::review(&config, limit)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the engine, building the index first when missing or stale.
+fn open(config: Config) -> anyhow::Result<Engine> {
+    let (engine, report, err) = Engine::open_or_build(config).context("cannot open or build the index")?;
+    if let Some(r) = report {
+        eprintln!("{}", r.to_string().lines().last().unwrap_or_default());
+    }
+    if let Some(e) = err {
+        eprintln!("warning: rebuild failed, answering from the previous index: {e}");
+    }
+    Ok(engine)
+}
+
+fn ask(config: Config, question: Option<String>, json: bool, explain: bool) -> anyhow::Result<ExitCode> {
+    let engine = open(config)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut one = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
+        let (reply, trace) = if explain { engine.explain(q) } else { (engine.answer(q), Vec::new()) };
+        if json {
+            writeln!(out, "{}", serde_json::to_string(&reply)?)?;
+        } else {
+            writeln!(out, "{}", reply.to_text())?;
+        }
+        if explain {
+            writeln!(out, "kind: {} (confidence {:.2}){}", reply.kind.as_str(), reply.confidence,
+                reply.source.as_ref().map(|s| format!(", from {s}")).unwrap_or_default())?;
+            for line in trace {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        Ok(())
+    };
+    match question {
+        Some(q) => one(&q, &mut out)?,
+        None => {
+            for line in std::io::stdin().lock().lines() {
+                one(&line?, &mut out)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(config: &Config) -> anyhow::Result<ExitCode> {
+    let site = content::load_dir(&config.paths.content)?;
+    let mut lines: Vec<String> = site.diagnostics.iter().map(|d| d.to_string()).collect();
+    let mut errors = site.errors();
+    let mut seen = std::collections::HashMap::new();
+    for p in &site.pages {
+        if let Some(other) = seen.insert(p.slug.clone(), p.path.clone()) {
+            errors += 1;
+            lines.push(format!("error: {}:1: duplicate slug `{}` (also {other}); rename one file", p.path, p.slug));
+        }
+        if p.draft {
+            lines.push(format!("note: {}:1: draft page, never answered from", p.path));
+        }
+        let rows: Vec<_> = p.units.iter().filter(|u| u.kind == content::UnitKind::Row).collect();
+        let faqs = p.units.iter().filter(|u| u.kind == content::UnitKind::Faq).count();
+        if rows.is_empty() && faqs == 0 {
+            lines.push(format!("warning: {}:1: no attribute table or FAQ entries; only paragraphs can answer", p.path));
+        }
+        for u in rows {
+            let f = u.field.as_deref().unwrap_or("");
+            if !f.eq_ignore_ascii_case("name") && config.canonical_field(f).is_none() {
+                lines.push(format!(
+                    "note: {}:{}: field `{f}` is not in the [[fields]] vocabulary; questions find it by its own words only",
+                    p.path, u.line
+                ));
+            }
+        }
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    let warnings = site.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    println!("{} pages ({} drafts), {errors} errors, {warnings} warnings", site.pages.len(), site.pages.iter().filter(|p| p.draft).count());
+    let _ = Kind::Answer;
+    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,234 @@
+//! Configuration: `config.toml`, checked once and passed around as plain structs.
+//!
+//! Two stages, as in ripgrep: the raw TOML is deep-merged over the built-in
+//! defaults (the shipped `config.toml`, compiled in), then deserialized into
+//! [`Config`] and validated. A clinic's file only needs the keys it changes;
+//! `[[fields]]` and `[[urgent.rules]]` entries merge by `name`, so adding one
+//! field does not mean copying the whole vocabulary.
+//!
+//! The Discord token is never part of the configuration: it comes from the
+//! environment at the bot's edge.
+
+use crate::{Error, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The defaults: the shipped config.toml.
+pub const DEFAULT_TOML: &str = include_str!("../config.toml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub paths: Paths,
+    pub clinic: Clinic,
+    pub answer: AnswerSettings,
+    /// Clinic words -> page words they also mean ("neurotoxin" -> "neuromodulator").
+    #[serde(default)]
+    pub terms: BTreeMap<String, Vec<String>>,
+    pub fields: Vec<FieldSpec>,
+    pub urgent: Urgent,
+    pub discord: Discord,
+}
+
+/// Where content, index and data live (relative to the working directory).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Paths {
+    pub content: PathBuf,
+    pub index: PathBuf,
+    pub data: PathBuf,
+}
+
+/// Contact details shown in fallback and urgent replies.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Clinic {
+    pub name: String,
+    pub phone: String,
+    pub contact: String,
+    pub emergency: String,
+    pub site_url: String,
+}
+
+/// Decision thresholds of the answer engine.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnswerSettings {
+    pub answer_threshold: f32,
+    pub clarify_margin: f32,
+    pub max_options: usize,
+    pub typo_min_len: usize,
+    pub typo2_min_len: usize,
+    #[serde(default)]
+    pub category_nouns: Vec<String>,
+    pub unknown_share: f32,
+}
+
+/// One canonical field of the vocabulary.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldSpec {
+    pub name: String,
+    #[serde(default)]
+    pub variants: Vec<String>,
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    #[serde(default)]
+    pub weak: Vec<String>,
+    #[serde(default)]
+    pub partners: Vec<String>,
+}
+
+/// Urgent symptom rules.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Urgent {
+    #[serde(default)]
+    pub informational: Vec<String>,
+    pub rules: Vec<UrgentRule>,
+}
+
+/// Fires when every group has a phrase in the question.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UrgentRule {
+    pub name: String,
+    pub all: Vec<Vec<String>>,
+}
+
+/// The Discord front end's settings (the token is not here: `DISCORD_TOKEN`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Discord {
+    pub api_url: String,
+    #[serde(default)]
+    pub guild_ids: Vec<u64>,
+    #[serde(default)]
+    pub answer_channels: Vec<u64>,
+    pub dms: bool,
+    #[serde(default)]
+    pub staff_roles: Vec<u64>,
+    pub rate_limit_per_minute: u32,
+    pub followup_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_toml_str("", Path::new("<built-in defaults>")).expect("the shipped config.toml is valid")
+    }
+}
+
+impl Config {
+    /// Reads `path` and merges it over the defaults. A missing file is an error
+    /// only when `required` (the user named it with `--config`).
+    pub fn load(path: &Path, required: bool) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::from_toml_str(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+            Err(e) => Err(Error::Io { path: path.to_path_buf(), action: "read the config file", source: e }),
+        }
+    }
+
+    /// Parses `text` (the file at `path`, for messages) over the defaults.
+    pub fn from_toml_str(text: &str, path: &Path) -> Result<Config> {
+        let err = |message: String| Error::Config { path: path.to_path_buf(), message };
+        let mut base: toml::Value = toml::from_str(DEFAULT_TOML).expect("built-in defaults parse");
+        let user: toml::Value = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1)).unwrap_or(1);
+            err(format!("line {line}: {}", e.message()))
+        })?;
+        merge(&mut base, user);
+        let config: Config = base.try_into().map_err(|e: toml::de::Error| err(e.message().to_string()))?;
+        config.validate().map_err(err)?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let a = &self.answer;
+        if !(0.0..=1.0).contains(&a.answer_threshold) {
+            return Err(format!("[answer] answer_threshold = {} must be between 0 and 1", a.answer_threshold));
+        }
+        if !(2..=6).contains(&a.max_options) {
+            return Err(format!("[answer] max_options = {} must be 2 to 6", a.max_options));
+        }
+        for f in &self.fields {
+            if f.name.trim().is_empty() {
+                return Err("a [[fields]] entry has an empty name".into());
+            }
+        }
+        for r in &self.urgent.rules {
+            if r.all.is_empty() || r.all.iter().any(|g| g.is_empty()) {
+                return Err(format!("[[urgent.rules]] '{}' needs non-empty phrase groups in `all`", r.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// The canonical field a row name belongs to (by variant or name), if any.
+    pub fn canonical_field(&self, row_name: &str) -> Option<&FieldSpec> {
+        let n = crate::text::normalize(row_name);
+        self.fields.iter().find(|f| {
+            crate::text::normalize(&f.name) == n || f.variants.iter().any(|v| crate::text::normalize(v) == n)
+        })
+    }
+}
+
+/// Deep merge: tables merge key by key; arrays of named tables merge by `name`;
+/// anything else in `over` replaces `base`.
+fn merge(base: &mut toml::Value, over: toml::Value) {
+    match (base, over) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (toml::Value::Array(b), toml::Value::Array(o)) if is_named(b) && is_named(&o) => {
+            for item in o {
+                let name = item.get("name").cloned();
+                match b.iter_mut().find(|x| x.get("name") == name.as_ref()) {
+                    Some(slot) => *slot = item,
+                    None => b.push(item),
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+fn is_named(items: &[toml::Value]) -> bool {
+    !items.is_empty() && items.iter().all(|i| i.get("name").is_some_and(|n| n.is_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load() {
+        let c = Config::default();
+        assert!(c.fields.iter().any(|f| f.name == "Cost"));
+        assert!(!c.urgent.rules.is_empty());
+        assert_eq!(c.canonical_field("Pricing").unwrap().name, "Cost");
+        assert_eq!(c.canonical_field("healing time").unwrap().name, "Recovery Time");
+    }
+
+    #[test]
+    fn user_file_overrides_keys_and_merges_fields_by_name() {
+        let text = "[clinic]\nphone = \"555\"\n[[fields]]\nname = \"Cost\"\nvariants = [\"Investment\"]\nphrases = [\"how much\"]\n[[fields]]\nname = \"Parking Validation\"\nphrases = [\"validate\"]\n";
+        let c = Config::from_toml_str(text, Path::new("c.toml")).unwrap();
+        assert_eq!(c.clinic.phone, "555");
+        assert!(!c.clinic.contact.is_empty(), "other keys keep their defaults");
+        assert_eq!(c.canonical_field("Investment").unwrap().name, "Cost");
+        assert!(c.fields.iter().any(|f| f.name == "Parking Validation"));
+        assert!(c.fields.iter().any(|f| f.name == "Downtime"));
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let e = Config::from_toml_str("[answer]\nanswer_threshold = \"high\"\n", Path::new("my.toml")).unwrap_err();
+        assert!(e.to_string().contains("my.toml"), "{e}");
+        let e = Config::from_toml_str("[answer\n", Path::new("my.toml")).unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        let e = Config::from_toml_str("[answer]\nanswer_threshold = 3.0\n", Path::new("my.toml")).unwrap_err();
+        assert!(e.to_string().contains("answer_threshold"), "{e}");
+    }
+}

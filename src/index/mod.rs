@@ -1,0 +1,339 @@
+//! The index: content -> tantivy generations on disk, swapped in atomically.
+//!
+//! Layout of the index directory:
+//! ```text
+//! index/CURRENT          name of the generation in service (replaced by rename)
+//! index/gen-<id>/        a complete tantivy index + catalog.json
+//! ```
+//! A build writes a new generation beside the old one and only then replaces
+//! `CURRENT`; a build that fails for any reason removes its own generation and
+//! leaves `CURRENT` (and whoever is serving from it) untouched. Readers open
+//! the generation `CURRENT` names and keep it open; a replaced generation is
+//! removed on the next build, by which time readers have moved on (open files
+//! stay readable on Unix even then).
+
+pub mod schema;
+
+use crate::content::{self, Page, Severity, Site, UnitKind};
+use crate::{text, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy};
+
+const CURRENT: &str = "CURRENT";
+const CATALOG: &str = "catalog.json";
+const CATALOG_VERSION: u32 = 1;
+
+/// What the content looked like when an index was built; a different
+/// fingerprint means the index is stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Fingerprint {
+    pub files: u64,
+    pub bytes: u64,
+    pub newest_mtime_ns: u128,
+}
+
+/// Fingerprint of the `*.md` files under `dir` (0 files when it is missing).
+pub fn fingerprint(dir: &Path) -> Fingerprint {
+    fn walk(dir: &Path, fp: &mut Fingerprint) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, fp);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                if let Ok(meta) = entry.metadata() {
+                    fp.files += 1;
+                    fp.bytes += meta.len();
+                    let m = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+                    fp.newest_mtime_ns = fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
+                }
+            }
+        }
+    }
+    let mut fp = Fingerprint::default();
+    walk(dir, &mut fp);
+    fp
+}
+
+/// A page as the engine needs it at answer time (its units live in tantivy).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageEntry {
+    pub slug: String,
+    pub path: String,
+    pub title: String,
+    pub display_name: String,
+    pub names: Vec<String>,
+    pub weight: i64,
+    pub description: Option<String>,
+    /// Row names and FAQ headings, in page order.
+    pub fields: Vec<String>,
+}
+
+/// Summary of a build, printed by `frontdesk index` and `/reload`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub units: usize,
+    pub drafts_skipped: usize,
+    pub warnings: usize,
+    pub errors: usize,
+    pub diagnostics: Vec<String>,
+    pub millis: u64,
+    pub generation: String,
+}
+
+impl std::fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{d}")?;
+        }
+        write!(
+            f,
+            "indexed {} pages, {} units ({} drafts skipped, {} warnings, {} errors) in {} ms -> {}",
+            self.pages, self.units, self.drafts_skipped, self.warnings, self.errors, self.millis, self.generation
+        )
+    }
+}
+
+/// Everything stored beside the tantivy files of a generation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Catalog {
+    pub version: u32,
+    pub fingerprint: Fingerprint,
+    pub pages: Vec<PageEntry>,
+    /// For each stem of a page name: on how many pages' text it occurs. Tells
+    /// a distinctive name word ("iv") from a common one ("fat").
+    pub name_stem_df: std::collections::HashMap<String, u32>,
+    pub report: BuildReport,
+}
+
+/// An opened generation: one reader for the process, a searcher per question.
+pub struct Generation {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: schema::Fields,
+    pub catalog: Catalog,
+}
+
+/// Builds a new generation from `content` and makes it current.
+///
+/// Pages that fail to parse are skipped and reported; the build fails (and the
+/// previous generation stays current) when the content directory cannot be
+/// read, holds no answerable page, or the index cannot be written.
+pub fn build(content: &Path, index_dir: &Path) -> Result<BuildReport> {
+    let started = Instant::now();
+    let fp = fingerprint(content);
+    let site = content::load_dir(content)?;
+    if site.live_pages().next().is_none() {
+        return Err(Error::Index {
+            path: content.to_path_buf(),
+            message: format!(
+                "no answerable page found ({} files, {} errors); the current index is kept. Check --content and `frontdesk check`",
+                fp.files,
+                site.errors()
+            ),
+        });
+    }
+    std::fs::create_dir_all(index_dir).map_err(|e| io(index_dir, "create the index directory", e))?;
+    let id = format!(
+        "gen-{}-{}",
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0),
+        std::process::id()
+    );
+    let gen_dir = index_dir.join(&id);
+    let result = write_generation(&site, &gen_dir, &id, fp, started);
+    match result {
+        Ok(report) => {
+            let current = index_dir.join(CURRENT);
+            let tmp = index_dir.join(format!("{CURRENT}.{id}.tmp"));
+            let swap = std::fs::write(&tmp, &id)
+                .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+                .and_then(|_| std::fs::rename(&tmp, &current));
+            if let Err(e) = swap {
+                let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_dir_all(&gen_dir);
+                return Err(io(&current, "switch the index to the new generation", e));
+            }
+            remove_old_generations(index_dir, &id);
+            Ok(report)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&gen_dir);
+            Err(e)
+        }
+    }
+}
+
+fn io(path: &Path, action: &'static str, source: std::io::Error) -> Error {
+    Error::Io { path: path.to_path_buf(), action, source }
+}
+
+fn write_generation(site: &Site, dir: &Path, id: &str, fp: Fingerprint, started: Instant) -> Result<BuildReport> {
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, "create the index generation", e))?;
+    let (schema, f) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    let mut writer: tantivy::IndexWriter = index.writer(64_000_000)?;
+    let mut units = 0;
+    let mut pages = Vec::new();
+    for page in site.live_pages() {
+        let names = page.names.iter().map(|n| text::normalize(n)).collect::<Vec<_>>().join(" ");
+        for u in &page.units {
+            if is_identity_row(page, u) {
+                continue;
+            }
+            let field = u.field.clone().unwrap_or_default();
+            let kind = match u.kind {
+                UnitKind::Row => "row",
+                UnitKind::Faq => "faq",
+                UnitKind::Paragraph => "paragraph",
+            };
+            writer.add_document(doc!(
+                f.slug => page.slug.as_str(),
+                f.kind => kind,
+                f.field => field.as_str(),
+                f.text => u.text.as_str(),
+                f.field_terms => text::normalize(&field),
+                f.text_terms => text::normalize(&u.text),
+                f.name_terms => names.as_str(),
+                f.source => format!("{}:{}", page.path, u.line),
+            ))?;
+            units += 1;
+        }
+        pages.push(page_entry(page));
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let warnings = site.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let report = BuildReport {
+        pages: pages.len(),
+        units,
+        drafts_skipped: site.pages.iter().filter(|p| p.draft).count(),
+        warnings,
+        errors: site.errors(),
+        diagnostics: site.diagnostics.iter().map(|d| d.to_string()).collect(),
+        millis: started.elapsed().as_millis() as u64,
+        generation: id.to_string(),
+    };
+    let name_stem_df = name_stem_page_df(site);
+    let catalog = Catalog { version: CATALOG_VERSION, fingerprint: fp, pages, name_stem_df, report: report.clone() };
+    let path = dir.join(CATALOG);
+    let json = serde_json::to_vec(&catalog).map_err(|e| Error::Index { path: path.clone(), message: e.to_string() })?;
+    std::fs::write(&path, json)
+        .and_then(|_| std::fs::File::open(&path)?.sync_all())
+        .map_err(|e| io(&path, "write the catalog", e))?;
+    Ok(report)
+}
+
+fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
+    use std::collections::{HashMap, HashSet};
+    let mut df: HashMap<String, u32> = site
+        .live_pages()
+        .flat_map(|p| p.names.iter().flat_map(|n| text::stems(n)))
+        .map(|s| (s, 0))
+        .collect();
+    for page in site.live_pages() {
+        let mut seen = HashSet::new();
+        let all = page.names.iter().chain(page.units.iter().flat_map(|u| u.field.iter().chain(std::iter::once(&u.text))));
+        for t in all {
+            for s in text::stems(t) {
+                if df.contains_key(&s) && seen.insert(s.clone()) {
+                    *df.get_mut(&s).expect("present") += 1;
+                }
+            }
+        }
+    }
+    df
+}
+
+/// The `Name` row says what the page is called; it is a name, not an answer.
+fn is_identity_row(_page: &Page, u: &content::Unit) -> bool {
+    u.kind == UnitKind::Row && u.field.as_deref().is_some_and(|f| f.eq_ignore_ascii_case("name"))
+}
+
+fn page_entry(page: &Page) -> PageEntry {
+    PageEntry {
+        slug: page.slug.clone(),
+        path: page.path.clone(),
+        title: page.title.clone(),
+        display_name: page.display_name.clone(),
+        names: page.names.clone(),
+        weight: page.weight,
+        description: page.description.clone(),
+        fields: page
+            .units
+            .iter()
+            .filter(|u| !is_identity_row(page, u))
+            .filter_map(|u| u.field.clone())
+            .collect(),
+    }
+}
+
+fn remove_old_generations(index_dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(index_dir) else { return };
+    let mut gens: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with("gen-") && n != keep)
+        .collect();
+    // Keep the newest replaced generation for readers that may still be opening it.
+    gens.sort();
+    gens.pop();
+    for g in gens {
+        let _ = std::fs::remove_dir_all(index_dir.join(g));
+    }
+}
+
+/// The generation `CURRENT` names, if there is one.
+pub fn current(index_dir: &Path) -> Option<PathBuf> {
+    let id = std::fs::read_to_string(index_dir.join(CURRENT)).ok()?;
+    let dir = index_dir.join(id.trim());
+    dir.join(CATALOG).exists().then_some(dir)
+}
+
+/// Opens the current generation.
+pub fn open(index_dir: &Path) -> Result<Generation> {
+    let dir = current(index_dir).ok_or_else(|| Error::Index {
+        path: index_dir.to_path_buf(),
+        message: "no index here yet; run `frontdesk index`".into(),
+    })?;
+    let catalog_path = dir.join(CATALOG);
+    let bytes = std::fs::read(&catalog_path).map_err(|e| io(&catalog_path, "read the catalog", e))?;
+    let catalog: Catalog = serde_json::from_slice(&bytes).map_err(|e| Error::Index {
+        path: catalog_path.clone(),
+        message: format!("unreadable catalog ({e}); run `frontdesk index`"),
+    })?;
+    if catalog.version != CATALOG_VERSION {
+        return Err(Error::Index { path: catalog_path, message: "built by another version; run `frontdesk index`".into() });
+    }
+    let index = Index::open_in_dir(&dir)?;
+    let fields = schema::fields_of(&index.schema())?;
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    Ok(Generation { dir, index, reader, fields, catalog })
+}
+
+/// True when there is no index or it was built from other content.
+pub fn is_stale(content: &Path, index_dir: &Path) -> bool {
+    match open_catalog_fingerprint(index_dir) {
+        Some(fp) => fp != fingerprint(content),
+        None => true,
+    }
+}
+
+fn open_catalog_fingerprint(index_dir: &Path) -> Option<Fingerprint> {
+    let dir = current(index_dir)?;
+    let bytes = std::fs::read(dir.join(CATALOG)).ok()?;
+    let catalog: Catalog = serde_json::from_slice(&bytes).ok()?;
+    Some(catalog.fingerprint)
+}
+
+/// Builds when the index is missing or stale; returns the report if it built.
+pub fn ensure(content: &Path, index_dir: &Path) -> Result<Option<BuildReport>> {
+    if is_stale(content, index_dir) {
+        build(content, index_dir).map(Some)
+    } else {
+        Ok(None)
+    }
+}

@@ -1,0 +1,92 @@
+//! Text normalisation shared by ingest, indexing and question understanding.
+//!
+//! Everything that compares a question with page text goes through [`words`] and
+//! [`stem`], so a page and a question that mean the same word always meet on the
+//! same token, whatever punctuation, case, apostrophes or emoji surround it.
+
+use frostem::{Algorithm, Stemmer};
+
+/// Lower-cases and splits text into alphanumeric words.
+///
+/// Apostrophes are dropped inside words ("can't" -> "cant", "i'm" -> "im") so
+/// that clients who skip them and clients who type them read the same; every
+/// other non-alphanumeric character (punctuation, emoji, zero-width and RTL marks)
+/// separates words.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            cur.extend(ch.to_lowercase());
+        } else if matches!(ch, '\'' | '\u{2019}' | '\u{2018}') {
+            // swallow apostrophes inside a word
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The words of `text` joined by single spaces: the form phrase lists are matched in.
+pub fn normalize(text: &str) -> String {
+    words(text).join(" ")
+}
+
+
+/// English (Porter2) stem of one lower-case word: "sessions" and "session",
+/// "swelling" and "swell" meet on one token.
+pub fn stem(word: &str) -> String {
+    Stemmer::new(Algorithm::English).stem(word).into_owned()
+}
+
+/// Stemmed words of `text`.
+pub fn stems(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| stem(w)).collect()
+}
+
+/// Words that carry no topic on their own: question scaffolding, pronouns,
+/// articles. Used to decide which words of a question say what it is about.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+// Sorted for binary search (a unit test checks the order).
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "anybody", "anyone",
+    "anything", "are", "as", "at", "be", "been", "before", "being", "but", "by", "can", "carry",
+    "could", "did", "do", "does", "doing", "dont", "even", "ever", "for", "from", "get", "gets",
+    "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "hello", "hey", "hi",
+    "how", "i", "id", "if", "ill", "im", "in", "into", "is", "it", "its", "ive", "just", "kinda",
+    "know", "let", "like", "lol", "me", "might", "more", "much", "my", "need", "of", "offer",
+    "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really", "sell", "so",
+    "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the", "their",
+    "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u", "um",
+    "up", "us", "very", "wanna", "want", "was", "we", "were", "what", "whats", "when", "where",
+    "which", "while", "who", "why", "will", "with", "would", "ya", "yall", "yeah", "you", "your",
+    "youre",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopwords_are_sorted() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn words_drop_apostrophes_and_split_on_symbols() {
+        assert_eq!(words("Can't I'm OK?! \u{200b}botox😩"), ["cant", "im", "ok", "botox"]);
+        assert_eq!(normalize("  Hot-yoga,  after BOTOX? "), "hot yoga after botox");
+    }
+
+    #[test]
+    fn stems_meet() {
+        assert_eq!(stem("sessions"), stem("session"));
+        assert_eq!(stem("swelling"), stem("swell"));
+    }
+}

@@ -59,6 +59,9 @@ pub struct AnswerSettings {
     pub typo2_min_len: usize,
     #[serde(default)]
     pub category_nouns: Vec<String>,
+    /// The row that says what kind of service a page is ("Procedure Type"):
+    /// a question about what several pages' rows say is a category.
+    pub category_field: String,
     pub unknown_share: f32,
 }
 

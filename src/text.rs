@@ -60,7 +60,7 @@ const STOPWORDS: &[&str] = &[
     "could", "did", "do", "does", "doing", "dont", "even", "ever", "for", "from", "get", "gets",
     "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "hello", "hey", "hi",
     "how", "i", "id", "if", "ill", "im", "in", "into", "is", "it", "its", "ive", "just", "kinda",
-    "know", "let", "like", "lol", "me", "might", "more", "much", "my", "need", "of", "offer",
+    "know", "let", "like", "lol", "long", "me", "might", "more", "much", "my", "need", "of", "offer",
     "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really", "sell", "so",
     "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the", "their",
     "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u", "um",

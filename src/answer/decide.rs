@@ -73,8 +73,8 @@ impl Scored {
     }
     fn rank(&self) -> f32 {
         let prior = match self.unit.kind {
-            UnitKind::Row => 0.02,
-            UnitKind::Faq => 0.0,
+            UnitKind::Row => 0.0,
+            UnitKind::Faq => 0.05,
             UnitKind::Paragraph => -0.3,
         };
         self.f.min(1.25) + 0.6 * self.t + prior
@@ -96,7 +96,7 @@ struct Ctx<'a> {
 pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace: Option<&mut Vec<String>>) -> Reply {
     let cfg = engine.config();
     let mut tr = Trace(trace);
-    let q = Question::new(raw, &cfg.terms);
+    let q = Question::new(raw, &engine.terms);
     if let Some(rule) = engine.urgent.check(&q) {
         tr.log(|| format!("urgent rule fired: {rule}"));
         return Reply::new(raw, Kind::Urgent, cfg.clinic.emergency.clone(), 1.0);
@@ -141,7 +141,7 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
         .toks
         .iter()
         .enumerate()
-        .filter(|(i, t)| !t.stop && !mask[*i] && !fs.used[*i])
+        .filter(|(i, t)| !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word))
         .map(|(_, t)| {
             let mut stems = vec![t.stem.clone()];
             stems.extend(t.alts.iter().cloned());
@@ -174,6 +174,11 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
 /// used as a category ("laser treatments").
 fn resolve_named(hits: &[NameHit], q: &Question, category_nouns: &[String], tr: &mut Trace) -> Vec<NameHit> {
     let mut named: Vec<NameHit> = hits.iter().filter(|h| h.named).cloned().collect();
+    // A service named in full outweighs words that only partly name another
+    // ("microneedling" for "acne scars").
+    if named.iter().any(|h| h.full) {
+        named.retain(|h| h.full);
+    }
     let subset = |a: &NameHit, b: &NameHit| {
         a.positions.len() < b.positions.len() && a.positions.iter().all(|p| b.positions.contains(p))
     };
@@ -266,6 +271,14 @@ impl Ctx<'_> {
         }
         let hit: f32 = self.topic.iter().filter(|t| t.stems.iter().any(|s| has(s))).map(|t| t.idf).sum();
         hit / total
+    }
+
+    /// Share of the topic that no unit of `units` mentions (0 with no topic).
+    fn uncovered_by(&self, units: &[UnitDoc]) -> f32 {
+        if self.topic.is_empty() {
+            return 0.0;
+        }
+        1.0 - self.coverage(|s| units.iter().any(|u| u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)))
     }
 
     /// Share of the topic made of words the content never uses.
@@ -384,7 +397,7 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
         return ctx.fallback(raw, 0.0, "the page has no units", tr);
     };
     let quality = best.quality();
-    let uncovered = 1.0 - ctx.coverage(|s| page_units.iter().any(|u| u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)));
+    let uncovered = ctx.uncovered_by(&page_units);
     let penalty = uncovered * if best.f >= 1.0 { 0.3 } else { 0.6 };
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
@@ -455,66 +468,86 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     }
     let unknown = ctx.unknown_share();
     if unknown >= cfg.answer.unknown_share {
-        return ctx.fallback(raw, 1.0 - unknown, &format!("{:.0}% of the question is about things the content never mentions", unknown * 100.0), tr);
+        let why = format!("{:.0}% of the question is about things the content never mentions", unknown * 100.0);
+        return ctx.fallback(raw, 1.0 - unknown, &why, tr);
     }
     let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
-    // Page evidence: topic coverage of its best unit, or a weak name hint.
-    let mut page_score: HashMap<usize, f32> = HashMap::new();
-    for s in &scored {
-        if let Some(p) = ctx.page_index(&s.unit.slug) {
-            let e = page_score.entry(p).or_default();
-            *e = e.max(s.t);
-        }
-    }
-    for h in hits.iter().filter(|h| !h.named) {
-        let e = page_score.entry(h.page).or_default();
-        *e = e.max(h.strength);
-    }
     if ctx.topic.is_empty() {
-        // Only a field was asked ("is there parking"): the pages that have it.
-        let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
-        let Some(best) = best.filter(|b| b.f >= 0.9) else {
-            return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
-        };
-        let rivals = scored
-            .iter()
-            .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
-            .count();
-        tr.log(|| format!("field-only question: best {} / {} (f {:.2}), {rivals} rival pages", best.unit.slug, best.unit.field, best.f));
-        if rivals > 0 {
-            return ctx.fallback(raw, 0.3, "the asked field is on several services and none is named", tr);
-        }
-        let (units_p, _) = ctx.best_on_page(&best.unit.slug);
-        let conf = 0.3 + 0.7 * best.quality();
-        return ctx.answer(raw, &units_p, best, conf);
+        return field_only(ctx, raw, &scored, tr);
     }
-    let mut ranked: Vec<(usize, f32)> = page_score.into_iter().collect();
+    // Category: the topic is what several services are (their category row
+    // says "fat reduction", "neuromodulator", "laser").
+    let category = ctx.engine.fields.canon_of_name(&cfg.answer.category_field);
+    let mut cat_pages: Vec<usize> = scored
+        .iter()
+        .filter(|s| s.t >= 0.99 && category.is_some() && ctx.engine.fields.canon_of_name(&s.unit.field) == category)
+        .filter_map(|s| ctx.page_index(&s.unit.slug))
+        .collect();
+    cat_pages.sort_unstable();
+    cat_pages.dedup();
+    if cat_pages.len() >= 2 {
+        let hint = |p: usize| hits.iter().find(|h| h.page == p).map(|h| h.strength).unwrap_or(0.0);
+        tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
+        return ctx.clarify(raw, cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
+    }
+    // Pages compete on how much of the topic they cover as a whole, plus a
+    // hint when their name has a word of the question ("lips" -> Lip Filler).
+    let mut pages: Vec<usize> = scored.iter().filter_map(|s| ctx.page_index(&s.unit.slug)).collect();
+    pages.extend(hits.iter().filter(|h| !h.named).map(|h| h.page));
+    let mut seen = Vec::new();
+    pages.retain(|p| if seen.contains(p) { false } else { seen.push(*p); true });
+    pages.truncate(12);
+    let mut ranked: Vec<(usize, f32, Vec<UnitDoc>)> = pages
+        .into_iter()
+        .map(|p| {
+            let units = units::page_units_with(&ctx.searcher, ctx.snap, &ctx.snap.gen.catalog.pages[p].slug);
+            let hint = hits.iter().find(|h| h.page == p && !h.named).map(|h| h.strength).unwrap_or(0.0);
+            (p, 1.0 - ctx.uncovered_by(&units) + hint, units)
+        })
+        .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     tr.log(|| {
-        let v: Vec<String> = ranked.iter().take(6).map(|(p, s)| format!("{}={s:.2}", ctx.snap.gen.catalog.pages[*p].slug)).collect();
+        let v: Vec<String> = ranked.iter().take(6).map(|(p, s, _)| format!("{}={s:.2}", ctx.snap.gen.catalog.pages[*p].slug)).collect();
         format!("no service named; pages by topic: {}", v.join(", "))
     });
-    let Some(&(top, p1)) = ranked.first() else {
+    let Some((top, p1, _)) = ranked.first().map(|(p, s, u)| (*p, *s, u)) else {
         return ctx.fallback(raw, 0.0, "no page mentions the topic", tr);
     };
     if p1 < 0.5 {
         return ctx.fallback(raw, p1, "no page covers the topic well", tr);
     }
-    let close: Vec<(usize, f32)> = ranked.iter().filter(|(_, s)| *s >= 0.5 && *s >= p1 - margin).cloned().collect();
+    let close: Vec<(usize, f32)> =
+        ranked.iter().filter(|(_, s, _)| *s >= 0.5 && *s >= p1 - margin).map(|(p, s, _)| (*p, *s)).collect();
     if close.len() >= 2 {
         return ctx.clarify(raw, close, tr);
     }
-    let slug = ctx.snap.gen.catalog.pages[top].slug.clone();
-    let (page_units, best) = ctx.best_on_page(&slug);
-    let Some(best) = best else {
+    let page_units = &ranked[0].2;
+    let Some(best) = page_units.iter().cloned().map(|u| ctx.score(u)).max_by(|a, b| a.rank().total_cmp(&b.rank())) else {
         return ctx.fallback(raw, 0.0, "the page has no units", tr);
     };
-    let conf = p1 * (0.3 + 0.7 * best.quality());
+    let conf = p1.min(1.0) * (0.3 + 0.7 * best.quality());
+    let slug = &ctx.snap.gen.catalog.pages[top].slug;
     tr.log(|| format!("one page covers it: {slug} / {} (quality {:.2}) -> confidence {conf:.2}", best.unit.field, best.quality()));
     if conf >= cfg.answer.answer_threshold {
-        ctx.answer(raw, &page_units, &best, conf)
+        ctx.answer(raw, page_units, &best, conf)
     } else {
         ctx.fallback(raw, conf, "not sure enough", tr)
     }
+}
+
+/// Only a field was asked ("is there parking"): the one page that has it.
+fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], tr: &mut Trace) -> Reply {
+    let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
+    let Some(best) = best.filter(|b| b.f >= 0.9) else {
+        return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
+    };
+    let rivals = scored.iter().filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2).count();
+    tr.log(|| format!("field-only question: best {} / {} (f {:.2}), {rivals} rival pages", best.unit.slug, best.unit.field, best.f));
+    if rivals > 0 {
+        return ctx.fallback(raw, 0.3, "the asked field is on several services and none is named", tr);
+    }
+    let units_p = units::page_units_with(&ctx.searcher, ctx.snap, &best.unit.slug);
+    let conf = 0.3 + 0.7 * best.quality();
+    ctx.answer(raw, &units_p, best, conf)
 }

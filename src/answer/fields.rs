@@ -77,7 +77,10 @@ impl FieldMatcher {
         for (ci, ph, w) in &self.phrases {
             for start in ph.find(q) {
                 let span = start..start + ph.len();
-                if span.clone().any(|i| skip.get(i).copied().unwrap_or(false)) {
+                // A one-word phrase inside a service name is part of the name
+                // ("red" in "red light therapy"); a longer phrase still counts
+                // ("how many treatments for acne scars").
+                if ph.len() == 1 && skip.get(start).copied().unwrap_or(false) {
                     continue;
                 }
                 if span.clone().all(|i| used[i]) {
@@ -140,7 +143,7 @@ mod tests {
     fn best(text: &str) -> String {
         let c = Config::default();
         let m = FieldMatcher::new(&c);
-        let q = Question::new(text, &c.terms);
+        let q = Question::new(text, &super::super::question::Terms::new(&c.terms));
         let s = m.score(&q, &vec![false; q.toks.len()]);
         let (i, _) = s.scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
         m.name(i).to_string()

@@ -68,6 +68,7 @@ pub struct Engine {
     config: Arc<Config>,
     fields: fields::FieldMatcher,
     urgent: urgent::UrgentRules,
+    terms: question::Terms,
     snap: RwLock<Arc<Snapshot>>,
 }
 
@@ -79,6 +80,7 @@ impl Engine {
         Ok(Engine {
             fields: fields::FieldMatcher::new(&config),
             urgent: urgent::UrgentRules::new(&config.urgent),
+            terms: question::Terms::new(&config.terms),
             config: Arc::new(config),
             snap: RwLock::new(Arc::new(snap)),
         })

@@ -157,7 +157,10 @@ impl NameMatcher {
                 if let Some(hit) = self.match_name(pi, name, q, &pm) {
                     let better = match &best {
                         None => true,
-                        Some(b) => (hit.named, hit.strength, hit.positions.len()) > (b.named, b.strength, b.positions.len()),
+                        Some(b) => {
+                            (hit.named, hit.full, hit.positions.len(), hit.strength)
+                                > (b.named, b.full, b.positions.len(), b.strength)
+                        }
                     };
                     if better {
                         best = Some(hit);
@@ -179,43 +182,56 @@ impl NameMatcher {
                 return Some(NameHit { page, strength: 1.0, named: true, full: true, positions: vec![i] });
             }
         }
-        let mut positions = Vec::new();
-        let mut matched_w = 0.0;
-        let mut total_w = 0.0;
-        let mut min_sim: f32 = 1.0;
-        let mut first_matched = false;
-        let mut matched = 0;
-        for (wi, stem) in name.stems.iter().enumerate() {
-            total_w += name.weights[wi];
-            let found = pm
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !positions.contains(i))
-                .flat_map(|(i, ms)| ms.iter().filter(|m| &m.0 == stem).map(move |m| (i, m.1, m.2)))
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((i, sim, span)) = found {
-                positions.extend(i..i + span);
-                matched_w += name.weights[wi] * sim;
-                min_sim = min_sim.min(sim);
-                matched += 1;
-                if wi == 0 {
-                    first_matched = true;
+        // Where each name word occurs: (position, similarity, span).
+        let cands: Vec<Vec<(usize, f32, usize)>> = name
+            .stems
+            .iter()
+            .map(|stem| {
+                pm.iter()
+                    .enumerate()
+                    .flat_map(|(i, ms)| ms.iter().filter(|m| &m.0 == stem).map(move |m| (i, m.1, m.2)))
+                    .collect()
+            })
+            .collect();
+        // Words of one name must stand close together: try each occurrence
+        // as the anchor and keep the words found near it.
+        let window = name.words.len() + 1;
+        let mut best: Option<(usize, f32, Vec<usize>, Vec<f32>)> = None; // (matched, weight, positions, sims)
+        for anchor in cands.iter().flatten() {
+            let mut positions = Vec::new();
+            let mut sims = vec![0.0; name.stems.len()];
+            let mut weight = 0.0;
+            let mut matched = 0;
+            for (wi, c) in cands.iter().enumerate() {
+                let near = c
+                    .iter()
+                    .filter(|(p, _, _)| p.abs_diff(anchor.0) <= window && !positions.contains(p))
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(anchor.0).cmp(&a.0.abs_diff(anchor.0))));
+                if let Some(&(p, sim, span)) = near {
+                    positions.extend(p..p + span);
+                    sims[wi] = sim;
+                    weight += name.weights[wi] * sim;
+                    matched += 1;
                 }
             }
+            let better = match &best {
+                None => true,
+                Some((m, w, _, _)) => (matched, weight) > (*m, *w),
+            };
+            if better {
+                best = Some((matched, weight, positions, sims));
+            }
         }
-        if matched == 0 {
-            return None;
-        }
+        let (matched, matched_w, mut positions, sims) = best?;
         positions.sort_unstable();
         positions.dedup();
-        let spread = positions.last()? - positions.first()? + 1;
-        if spread > name.words.len() + 2 {
-            return None;
-        }
+        let total_w: f32 = name.weights.iter().sum();
         let coverage = matched_w / total_w.max(f32::EPSILON);
+        let min_sim = sims.iter().cloned().filter(|s| *s > 0.0).fold(1.0, f32::min);
         if matched == name.stems.len() {
             return Some(NameHit { page, strength: min_sim, named: true, full: true, positions });
         }
+        let first_matched = sims[0] > 0.0;
         let distinctive_word = matched == 1
             && first_matched
             && self.name_df.get(&name.stems[0]).copied().unwrap_or(0) == 1

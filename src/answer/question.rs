@@ -3,7 +3,31 @@
 //! re-tokenizes the text.
 
 use crate::text;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The clinic's `[terms]`, keyed by stem so "reversed", "reverse" and
+/// "reversing" all find the entry for "reverse".
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    map: HashMap<String, Vec<String>>,
+}
+
+impl Terms {
+    pub fn new(raw: &BTreeMap<String, Vec<String>>) -> Terms {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in raw {
+            let key = text::stem(&text::normalize(k));
+            let alts = map.entry(key).or_default();
+            for t in v.iter().flat_map(|t| text::words(t)) {
+                let s = text::stem(&t);
+                if !alts.contains(&s) {
+                    alts.push(s);
+                }
+            }
+        }
+        Terms { map }
+    }
+}
 
 /// Questions are cut to this many words: enough for any real question, and a
 /// bound on the work a pasted novel can cause.
@@ -37,17 +61,15 @@ pub struct Question {
 
 impl Question {
     /// Reads `raw`, expanding words through the clinic's term table.
-    pub fn new(raw: &str, terms: &BTreeMap<String, Vec<String>>) -> Question {
+    pub fn new(raw: &str, terms: &Terms) -> Question {
         let mut words = text::words(raw);
         words.truncate(MAX_WORDS);
         let toks = words
             .into_iter()
             .map(|word| {
-                let alts = terms
-                    .get(&word)
-                    .map(|v| v.iter().flat_map(|t| text::words(t)).map(|w| text::stem(&w)).collect())
-                    .unwrap_or_default();
-                Tok { stem: text::stem(&word), stop: text::is_stopword(&word), word, alts }
+                let stem = text::stem(&word);
+                let alts = terms.map.get(&stem).cloned().unwrap_or_default();
+                Tok { stem, stop: text::is_stopword(&word), word, alts }
             })
             .collect();
         Question { raw: raw.to_string(), toks }
@@ -132,10 +154,10 @@ mod tests {
 
     #[test]
     fn terms_add_meanings() {
-        let mut terms = BTreeMap::new();
-        terms.insert("tox".to_string(), vec!["botox".to_string()]);
-        let q = Question::new("tox price", &terms);
-        assert!(q.toks[0].has_stem("botox"));
+        let mut raw = BTreeMap::new();
+        raw.insert("reverse".to_string(), vec!["dissolve".to_string()]);
+        let q = Question::new("can it be reversed", &Terms::new(&raw));
+        assert!(q.toks[3].has_stem(&text::stem("dissolved")));
     }
 
     #[test]

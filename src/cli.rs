@@ -90,8 +90,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Ask { question, json, explain } => ask(config, question, json, explain),
-        Command::Eval { file, json, min_accuracy } => {
+        Command::Ask {
+            question,
+            json,
+            explain,
+        } => ask(config, question, json, explain),
+        Command::Eval {
+            file,
+            json,
+            min_accuracy,
+        } => {
             let engine = open(config)?;
             let items = crate::eval::load(&file)?;
             let report = crate::eval::run(&engine, &items);
@@ -100,7 +108,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 println!("{report}");
             }
-            Ok(if report.accuracy + 1e-9 < min_accuracy { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if report.accuracy + 1e-9 < min_accuracy {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Check => check(&config),
         Command::Serve => crate::bot::serve(config),
@@ -113,7 +125,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Opens the engine, building the index first when missing or stale.
 fn open(config: Config) -> anyhow::Result<Engine> {
-    let (engine, report, err) = Engine::open_or_build(config).context("cannot open or build the index")?;
+    let (engine, report, err) =
+        Engine::open_or_build(config).context("cannot open or build the index")?;
     if let Some(r) = report {
         eprintln!("{}", r.to_string().lines().last().unwrap_or_default());
     }
@@ -123,20 +136,38 @@ fn open(config: Config) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
-fn ask(config: Config, question: Option<String>, json: bool, explain: bool) -> anyhow::Result<ExitCode> {
+fn ask(
+    config: Config,
+    question: Option<String>,
+    json: bool,
+    explain: bool,
+) -> anyhow::Result<ExitCode> {
     let engine = open(config)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut one = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
-        let (reply, trace) = if explain { engine.explain(q) } else { (engine.answer(q), Vec::new()) };
+        let (reply, trace) = if explain {
+            engine.explain(q)
+        } else {
+            (engine.answer(q), Vec::new())
+        };
         if json {
             writeln!(out, "{}", serde_json::to_string(&reply)?)?;
         } else {
             writeln!(out, "{}", reply.to_text())?;
         }
         if explain {
-            writeln!(out, "kind: {} (confidence {:.2}){}", reply.kind.as_str(), reply.confidence,
-                reply.source.as_ref().map(|s| format!(", from {s}")).unwrap_or_default())?;
+            writeln!(
+                out,
+                "kind: {} (confidence {:.2}){}",
+                reply.kind.as_str(),
+                reply.confidence,
+                reply
+                    .source
+                    .as_ref()
+                    .map(|s| format!(", from {s}"))
+                    .unwrap_or_default()
+            )?;
             for line in trace {
                 writeln!(out, "  {line}")?;
             }
@@ -162,15 +193,32 @@ fn check(config: &Config) -> anyhow::Result<ExitCode> {
     for p in &site.pages {
         if let Some(other) = seen.insert(p.slug.clone(), p.path.clone()) {
             errors += 1;
-            lines.push(format!("error: {}:1: duplicate slug `{}` (also {other}); rename one file", p.path, p.slug));
+            lines.push(format!(
+                "error: {}:1: duplicate slug `{}` (also {other}); rename one file",
+                p.path, p.slug
+            ));
         }
         if p.draft {
-            lines.push(format!("note: {}:1: draft page, never answered from", p.path));
+            lines.push(format!(
+                "note: {}:1: draft page, never answered from",
+                p.path
+            ));
         }
-        let rows: Vec<_> = p.units.iter().filter(|u| u.kind == content::UnitKind::Row).collect();
-        let faqs = p.units.iter().filter(|u| u.kind == content::UnitKind::Faq).count();
+        let rows: Vec<_> = p
+            .units
+            .iter()
+            .filter(|u| u.kind == content::UnitKind::Row)
+            .collect();
+        let faqs = p
+            .units
+            .iter()
+            .filter(|u| u.kind == content::UnitKind::Faq)
+            .count();
         if rows.is_empty() && faqs == 0 {
-            lines.push(format!("warning: {}:1: no attribute table or FAQ entries; only paragraphs can answer", p.path));
+            lines.push(format!(
+                "warning: {}:1: no attribute table or FAQ entries; only paragraphs can answer",
+                p.path
+            ));
         }
         for u in rows {
             let f = u.field.as_deref().unwrap_or("");
@@ -185,8 +233,20 @@ fn check(config: &Config) -> anyhow::Result<ExitCode> {
     for l in &lines {
         println!("{l}");
     }
-    let warnings = site.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-    println!("{} pages ({} drafts), {errors} errors, {warnings} warnings", site.pages.len(), site.pages.iter().filter(|p| p.draft).count());
+    let warnings = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    println!(
+        "{} pages ({} drafts), {errors} errors, {warnings} warnings",
+        site.pages.len(),
+        site.pages.iter().filter(|p| p.draft).count()
+    );
     let _ = Kind::Answer;
-    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -62,6 +62,9 @@ pub struct AnswerSettings {
     /// The row that says what kind of service a page is ("Procedure Type"):
     /// a question about what several pages' rows say is a category.
     pub category_field: String,
+    /// "do you do ...": asks whether a service is offered.
+    #[serde(default)]
+    pub offer_phrases: Vec<String>,
     pub unknown_share: f32,
 }
 
@@ -111,7 +114,8 @@ pub struct Discord {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_toml_str("", Path::new("<built-in defaults>")).expect("the shipped config.toml is valid")
+        Config::from_toml_str("", Path::new("<built-in defaults>"))
+            .expect("the shipped config.toml is valid")
     }
 }
 
@@ -121,21 +125,35 @@ impl Config {
     pub fn load(path: &Path, required: bool) -> Result<Config> {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::from_toml_str(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
-            Err(e) => Err(Error::Io { path: path.to_path_buf(), action: "read the config file", source: e }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(Config::default())
+            }
+            Err(e) => Err(Error::Io {
+                path: path.to_path_buf(),
+                action: "read the config file",
+                source: e,
+            }),
         }
     }
 
     /// Parses `text` (the file at `path`, for messages) over the defaults.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Config> {
-        let err = |message: String| Error::Config { path: path.to_path_buf(), message };
+        let err = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
         let mut base: toml::Value = toml::from_str(DEFAULT_TOML).expect("built-in defaults parse");
         let user: toml::Value = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].lines().count().max(1)).unwrap_or(1);
+            let line = e
+                .span()
+                .map(|s| text[..s.start].lines().count().max(1))
+                .unwrap_or(1);
             err(format!("line {line}: {}", e.message()))
         })?;
         merge(&mut base, user);
-        let config: Config = base.try_into().map_err(|e: toml::de::Error| err(e.message().to_string()))?;
+        let config: Config = base
+            .try_into()
+            .map_err(|e: toml::de::Error| err(e.message().to_string()))?;
         config.validate().map_err(err)?;
         Ok(config)
     }
@@ -143,10 +161,16 @@ impl Config {
     fn validate(&self) -> std::result::Result<(), String> {
         let a = &self.answer;
         if !(0.0..=1.0).contains(&a.answer_threshold) {
-            return Err(format!("[answer] answer_threshold = {} must be between 0 and 1", a.answer_threshold));
+            return Err(format!(
+                "[answer] answer_threshold = {} must be between 0 and 1",
+                a.answer_threshold
+            ));
         }
         if !(2..=6).contains(&a.max_options) {
-            return Err(format!("[answer] max_options = {} must be 2 to 6", a.max_options));
+            return Err(format!(
+                "[answer] max_options = {} must be 2 to 6",
+                a.max_options
+            ));
         }
         for f in &self.fields {
             if f.name.trim().is_empty() {
@@ -155,7 +179,10 @@ impl Config {
         }
         for r in &self.urgent.rules {
             if r.all.is_empty() || r.all.iter().any(|g| g.is_empty()) {
-                return Err(format!("[[urgent.rules]] '{}' needs non-empty phrase groups in `all`", r.name));
+                return Err(format!(
+                    "[[urgent.rules]] '{}' needs non-empty phrase groups in `all`",
+                    r.name
+                ));
             }
         }
         Ok(())
@@ -165,7 +192,8 @@ impl Config {
     pub fn canonical_field(&self, row_name: &str) -> Option<&FieldSpec> {
         let n = crate::text::normalize(row_name);
         self.fields.iter().find(|f| {
-            crate::text::normalize(&f.name) == n || f.variants.iter().any(|v| crate::text::normalize(v) == n)
+            crate::text::normalize(&f.name) == n
+                || f.variants.iter().any(|v| crate::text::normalize(v) == n)
         })
     }
 }
@@ -198,7 +226,10 @@ fn merge(base: &mut toml::Value, over: toml::Value) {
 }
 
 fn is_named(items: &[toml::Value]) -> bool {
-    !items.is_empty() && items.iter().all(|i| i.get("name").is_some_and(|n| n.is_str()))
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|i| i.get("name").is_some_and(|n| n.is_str()))
 }
 
 #[cfg(test)]
@@ -211,7 +242,10 @@ mod tests {
         assert!(c.fields.iter().any(|f| f.name == "Cost"));
         assert!(!c.urgent.rules.is_empty());
         assert_eq!(c.canonical_field("Pricing").unwrap().name, "Cost");
-        assert_eq!(c.canonical_field("healing time").unwrap().name, "Recovery Time");
+        assert_eq!(
+            c.canonical_field("healing time").unwrap().name,
+            "Recovery Time"
+        );
     }
 
     #[test]
@@ -219,7 +253,10 @@ mod tests {
         let text = "[clinic]\nphone = \"555\"\n[[fields]]\nname = \"Cost\"\nvariants = [\"Investment\"]\nphrases = [\"how much\"]\n[[fields]]\nname = \"Parking Validation\"\nphrases = [\"validate\"]\n";
         let c = Config::from_toml_str(text, Path::new("c.toml")).unwrap();
         assert_eq!(c.clinic.phone, "555");
-        assert!(!c.clinic.contact.is_empty(), "other keys keep their defaults");
+        assert!(
+            !c.clinic.contact.is_empty(),
+            "other keys keep their defaults"
+        );
         assert_eq!(c.canonical_field("Investment").unwrap().name, "Cost");
         assert!(c.fields.iter().any(|f| f.name == "Parking Validation"));
         assert!(c.fields.iter().any(|f| f.name == "Downtime"));
@@ -227,11 +264,16 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_line() {
-        let e = Config::from_toml_str("[answer]\nanswer_threshold = \"high\"\n", Path::new("my.toml")).unwrap_err();
+        let e = Config::from_toml_str(
+            "[answer]\nanswer_threshold = \"high\"\n",
+            Path::new("my.toml"),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("my.toml"), "{e}");
         let e = Config::from_toml_str("[answer\n", Path::new("my.toml")).unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
-        let e = Config::from_toml_str("[answer]\nanswer_threshold = 3.0\n", Path::new("my.toml")).unwrap_err();
+        let e = Config::from_toml_str("[answer]\nanswer_threshold = 3.0\n", Path::new("my.toml"))
+            .unwrap_err();
         assert!(e.to_string().contains("answer_threshold"), "{e}");
     }
 }

@@ -35,16 +35,28 @@ impl Item {
     pub fn is_right(&self, r: &Reply) -> bool {
         match self.gold_kind() {
             "answer" => {
-                let norm = |s: &str| s.replace('*', "").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                let norm = |s: &str| {
+                    s.replace('*', "")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase()
+                };
                 let field = r.field.as_deref().map(norm);
                 r.kind == Kind::Answer
                     && r.page == self.page
                     && field.is_some_and(|f| {
-                        self.field.as_deref().map(norm) == Some(f.clone()) || self.also.iter().any(|a| norm(a) == f)
+                        self.field.as_deref().map(norm) == Some(f.clone())
+                            || self.also.iter().any(|a| norm(a) == f)
                     })
             }
             "clarify" => {
-                r.kind == Kind::Clarify && r.options.iter().filter(|o| self.options.contains(&o.page)).count() >= 2
+                r.kind == Kind::Clarify
+                    && r.options
+                        .iter()
+                        .filter(|o| self.options.contains(&o.page))
+                        .count()
+                        >= 2
             }
             k => r.kind.as_str() == k,
         }
@@ -60,10 +72,7 @@ pub fn load(path: &Path) -> crate::Result<Vec<Item>> {
     })?;
     serde_yaml::from_str(&text).map_err(|e| crate::Error::Config {
         path: path.to_path_buf(),
-        message: format!(
-            "line {}: {e}",
-            e.location().map(|l| l.line()).unwrap_or(0)
-        ),
+        message: format!("line {}: {e}", e.location().map(|l| l.line()).unwrap_or(0)),
     })
 }
 
@@ -92,7 +101,10 @@ pub struct Report {
 impl Report {
     /// Recall on one kind (1.0 when the file has none of it).
     pub fn recall(&self, kind: &str) -> f64 {
-        self.by_kind.get(kind).map(|(r, t)| *r as f64 / (*t).max(1) as f64).unwrap_or(1.0)
+        self.by_kind
+            .get(kind)
+            .map(|(r, t)| *r as f64 / (*t).max(1) as f64)
+            .unwrap_or(1.0)
     }
 }
 
@@ -116,15 +128,34 @@ pub fn run(engine: &Engine, items: &[Item]) -> Report {
         }
         if !ok {
             let want = match item.gold_kind() {
-                "answer" => format!("{}/{}", item.page.as_deref().unwrap_or(""), item.field.as_deref().unwrap_or("")),
+                "answer" => format!(
+                    "{}/{}",
+                    item.page.as_deref().unwrap_or(""),
+                    item.field.as_deref().unwrap_or("")
+                ),
                 "clarify" => format!("clarify {:?}", item.options),
                 k => k.to_string(),
             };
             let got = match r.kind {
-                Kind::Clarify => format!("clarify {:?}", r.options.iter().map(|o| o.page.as_str()).collect::<Vec<_>>()),
-                k => format!("{} {}/{}", k.as_str(), r.page.as_deref().unwrap_or("-"), r.field.as_deref().unwrap_or("-")),
+                Kind::Clarify => format!(
+                    "clarify {:?}",
+                    r.options
+                        .iter()
+                        .map(|o| o.page.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                k => format!(
+                    "{} {}/{}",
+                    k.as_str(),
+                    r.page.as_deref().unwrap_or("-"),
+                    r.field.as_deref().unwrap_or("-")
+                ),
             };
-            failures.push(Failure { question: item.q.clone(), want, got });
+            failures.push(Failure {
+                question: item.q.clone(),
+                want,
+                got,
+            });
         }
     }
     let n = items.len();
@@ -132,7 +163,11 @@ pub fn run(engine: &Engine, items: &[Item]) -> Report {
         n,
         right,
         accuracy: right as f64 / n.max(1) as f64,
-        answer_precision: if given == 0 { 0.0 } else { given_right as f64 / given as f64 },
+        answer_precision: if given == 0 {
+            0.0
+        } else {
+            given_right as f64 / given as f64
+        },
         answers_given: given,
         by_kind,
         failures,
@@ -142,12 +177,32 @@ pub fn run(engine: &Engine, items: &[Item]) -> Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (k, (r, t)) in &self.by_kind {
-            writeln!(f, "{k:9} {r:4}/{t:<4} {:.1}%", 100.0 * *r as f64 / (*t).max(1) as f64)?;
+            writeln!(
+                f,
+                "{k:9} {r:4}/{t:<4} {:.1}%",
+                100.0 * *r as f64 / (*t).max(1) as f64
+            )?;
         }
-        writeln!(f, "answers given: {}, precision {:.1}%", self.answers_given, 100.0 * self.answer_precision)?;
+        writeln!(
+            f,
+            "answers given: {}, precision {:.1}%",
+            self.answers_given,
+            100.0 * self.answer_precision
+        )?;
         for x in &self.failures {
-            writeln!(f, "  FAIL want {:45} got {:45} q={:?}", x.want, x.got, x.question)?;
+            writeln!(
+                f,
+                "  FAIL want {:45} got {:45} q={:?}",
+                x.want, x.got, x.question
+            )?;
         }
-        write!(f, "accuracy={:.3} answer_precision={:.3} urgent_recall={:.3} n={}", self.accuracy, self.answer_precision, self.recall("urgent"), self.n)
+        write!(
+            f,
+            "accuracy={:.3} answer_precision={:.3} urgent_recall={:.3} n={}",
+            self.accuracy,
+            self.answer_precision,
+            self.recall("urgent"),
+            self.n
+        )
     }
 }

@@ -35,7 +35,6 @@ pub fn normalize(text: &str) -> String {
     words(text).join(" ")
 }
 
-
 /// English (Porter2) stem of one lower-case word: "sessions" and "session",
 /// "swelling" and "swell" meet on one token.
 pub fn stem(word: &str) -> String {
@@ -60,13 +59,13 @@ const STOPWORDS: &[&str] = &[
     "could", "did", "do", "does", "doing", "dont", "even", "ever", "for", "from", "get", "gets",
     "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "hello", "hey", "hi",
     "how", "i", "id", "if", "ill", "im", "in", "into", "is", "it", "its", "ive", "just", "kinda",
-    "know", "let", "like", "lol", "long", "me", "might", "more", "much", "my", "need", "of", "offer",
-    "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really", "sell", "so",
-    "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the", "their",
-    "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u", "um",
-    "up", "us", "very", "wanna", "want", "was", "we", "were", "what", "whats", "when", "where",
-    "which", "while", "who", "why", "will", "with", "would", "ya", "yall", "yeah", "you", "your",
-    "youre",
+    "know", "let", "like", "lol", "long", "me", "might", "more", "much", "my", "need", "of",
+    "offer", "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really",
+    "sell", "so", "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the",
+    "their", "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u",
+    "um", "up", "us", "very", "wanna", "want", "was", "we", "were", "what", "whats", "when",
+    "where", "which", "while", "who", "why", "will", "with", "would", "ya", "yall", "yeah", "you",
+    "your", "youre",
 ];
 
 #[cfg(test)]
@@ -80,8 +79,14 @@ mod tests {
 
     #[test]
     fn words_drop_apostrophes_and_split_on_symbols() {
-        assert_eq!(words("Can't I'm OK?! \u{200b}botox😩"), ["cant", "im", "ok", "botox"]);
-        assert_eq!(normalize("  Hot-yoga,  after BOTOX? "), "hot yoga after botox");
+        assert_eq!(
+            words("Can't I'm OK?! \u{200b}botox😩"),
+            ["cant", "im", "ok", "botox"]
+        );
+        assert_eq!(
+            normalize("  Hot-yoga,  after BOTOX? "),
+            "hot yoga after botox"
+        );
     }
 
     #[test]

@@ -60,6 +60,8 @@ struct Scored {
     f: f32,
     /// Share of the topic (IDF-weighted) its text covers (0..1).
     t: f32,
+    /// A FAQ heading shares words with the question.
+    heading_hit: bool,
 }
 
 impl Scored {
@@ -74,7 +76,8 @@ impl Scored {
     fn rank(&self) -> f32 {
         let prior = match self.unit.kind {
             UnitKind::Row => 0.0,
-            UnitKind::Faq => 0.05,
+            UnitKind::Faq if self.heading_hit => 0.05,
+            UnitKind::Faq => 0.0,
             UnitKind::Paragraph => -0.3,
         };
         self.f.min(1.25) + 0.6 * self.t + prior
@@ -93,7 +96,13 @@ struct Ctx<'a> {
     max_idf: f32,
 }
 
-pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace: Option<&mut Vec<String>>) -> Reply {
+pub fn decide(
+    engine: &Engine,
+    snap: &Snapshot,
+    raw: &str,
+    mode: Mode<'_>,
+    trace: Option<&mut Vec<String>>,
+) -> Reply {
     let cfg = engine.config();
     let mut tr = Trace(trace);
     let q = Question::new(raw, &engine.terms);
@@ -117,14 +126,30 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
     match mode {
         Mode::Page(slug) => {
             if let Some(&pi) = snap.slugs.get(slug) {
-                let positions = hits.iter().find(|h| h.page == pi).map(|h| h.positions.clone()).unwrap_or_default();
-                named = vec![NameHit { page: pi, strength: 1.0, named: true, full: true, positions }];
+                let positions = hits
+                    .iter()
+                    .find(|h| h.page == pi)
+                    .map(|h| h.positions.clone())
+                    .unwrap_or_default();
+                named = vec![NameHit {
+                    page: pi,
+                    strength: 1.0,
+                    named: true,
+                    full: true,
+                    positions,
+                }];
             }
         }
         Mode::Context(Some(slug)) if named.is_empty() => {
             if let Some(&pi) = snap.slugs.get(slug) {
                 tr.log(|| format!("no service named: follow-up on {slug}"));
-                named = vec![NameHit { page: pi, strength: 0.9, named: true, full: true, positions: Vec::new() }];
+                named = vec![NameHit {
+                    page: pi,
+                    strength: 0.9,
+                    named: true,
+                    full: true,
+                    positions: Vec::new(),
+                }];
             }
         }
         Mode::Context(_) => {}
@@ -134,6 +159,17 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
         for &p in &h.positions {
             mask[p] = true;
         }
+        // Other words that mean the service's name ("drip" for "IV").
+        let stems: Vec<String> = snap.gen.catalog.pages[h.page]
+            .names
+            .iter()
+            .flat_map(|n| text::stems(n))
+            .collect();
+        for (i, t) in q.toks.iter().enumerate() {
+            if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
+                mask[i] = true;
+            }
+        }
     }
     let fs = engine.fields.score(&q, &mask);
     let max_idf = (1.0 + n_docs).ln();
@@ -141,12 +177,20 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
         .toks
         .iter()
         .enumerate()
-        .filter(|(i, t)| !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word))
+        .filter(|(i, t)| {
+            !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word)
+        })
         .map(|(_, t)| {
             let mut stems = vec![t.stem.clone()];
             stems.extend(t.alts.iter().cloned());
-            let idf = stems.iter().filter_map(|s| units::idf(&searcher, snap, s)).fold(0.0, f32::max);
-            TopicTok { stems, idf: if idf > 0.0 { idf } else { max_idf } }
+            let idf = stems
+                .iter()
+                .filter_map(|s| units::idf(&searcher, snap, s))
+                .fold(0.0, f32::max);
+            TopicTok {
+                stems,
+                idf: if idf > 0.0 { idf } else { max_idf },
+            }
         })
         .collect();
     tr.log(|| {
@@ -157,10 +201,22 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
             .filter(|(_, &s)| s > 0.0)
             .map(|(i, s)| format!("{}={s:.2}", engine.fields.name(i)))
             .collect();
-        let t: Vec<String> = topic.iter().map(|t| format!("{}({:.1})", t.stems.join("|"), t.idf)).collect();
+        let t: Vec<String> = topic
+            .iter()
+            .map(|t| format!("{}({:.1})", t.stems.join("|"), t.idf))
+            .collect();
         format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
     });
-    let ctx = Ctx { engine, snap, searcher, q, fs, mask, topic, max_idf };
+    let ctx = Ctx {
+        engine,
+        snap,
+        searcher,
+        q,
+        fs,
+        mask,
+        topic,
+        max_idf,
+    };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
     match distinct.len() {
@@ -172,33 +228,47 @@ pub fn decide(engine: &Engine, snap: &Snapshot, raw: &str, mode: Mode<'_>, trace
 
 /// Named hits that stand: drops names inside longer names, and shared names
 /// used as a category ("laser treatments").
-fn resolve_named(hits: &[NameHit], q: &Question, category_nouns: &[String], tr: &mut Trace) -> Vec<NameHit> {
+fn resolve_named(
+    hits: &[NameHit],
+    q: &Question,
+    category_nouns: &[String],
+    tr: &mut Trace,
+) -> Vec<NameHit> {
     let mut named: Vec<NameHit> = hits.iter().filter(|h| h.named).cloned().collect();
-    // A service named in full outweighs words that only partly name another
-    // ("microneedling" for "acne scars").
-    if named.iter().any(|h| h.full) {
-        named.retain(|h| h.full);
-    }
     let subset = |a: &NameHit, b: &NameHit| {
         a.positions.len() < b.positions.len() && a.positions.iter().all(|p| b.positions.contains(p))
     };
     let snapshot = named.clone();
     named.retain(|h| !snapshot.iter().any(|o| subset(h, o)));
+    // A service named in full outweighs words elsewhere that only partly
+    // name another ("microneedling" beside "acne scars").
+    if named.iter().any(|h| h.full) {
+        named.retain(|h| h.full);
+    }
     named.retain(|h| {
-        let shared = hits.iter().any(|o| o.page != h.page && o.positions.iter().any(|p| h.positions.contains(p)));
+        let shared = hits
+            .iter()
+            .any(|o| o.page != h.page && o.positions.iter().any(|p| h.positions.contains(p)));
         let last = h.positions.iter().max().copied();
         let next_is_category = last
             .and_then(|l| q.toks.get(l + 1))
             .is_some_and(|t| category_nouns.iter().any(|c| c == &t.word));
         if shared && next_is_category && h.positions.len() == 1 {
-            tr.log(|| "a shared name followed by a category noun: a category, not a service".into());
+            tr.log(|| {
+                "a shared name followed by a category noun: a category, not a service".into()
+            });
             false
         } else {
             true
         }
     });
     // Best first: more words, then strength.
-    named.sort_by(|a, b| b.positions.len().cmp(&a.positions.len()).then(b.strength.total_cmp(&a.strength)));
+    named.sort_by(|a, b| {
+        b.positions
+            .len()
+            .cmp(&a.positions.len())
+            .then(b.strength.total_cmp(&a.strength))
+    });
     named
 }
 
@@ -217,7 +287,11 @@ impl Ctx<'_> {
 
     /// Stems of the names of a page (excluded from FAQ heading overlap).
     fn name_stems(&self, page: usize) -> Vec<String> {
-        self.snap.gen.catalog.pages[page].names.iter().flat_map(|n| text::stems(n)).collect()
+        self.snap.gen.catalog.pages[page]
+            .names
+            .iter()
+            .flat_map(|n| text::stems(n))
+            .collect()
     }
 
     fn idf(&self, stem: &str) -> f32 {
@@ -226,15 +300,30 @@ impl Ctx<'_> {
 
     fn score(&self, unit: UnitDoc) -> Scored {
         let fields = &self.engine.fields;
-        let q_stems: Vec<&Vec<String>> = Vec::new();
-        let _ = q_stems;
-        let in_question = |s: &str| self.q.toks.iter().enumerate().any(|(i, t)| !self.mask[i] && t.has_stem(s));
+        let mut heading_hit = false;
+        let in_question = |s: &str| {
+            self.q
+                .toks
+                .iter()
+                .enumerate()
+                .any(|(i, t)| !self.mask[i] && t.has_stem(s))
+        };
         let f = match unit.kind {
             UnitKind::Row => {
-                let canon = fields.canon_of_name(&unit.field).map(|c| self.fs.scores[c]).unwrap_or(0.0);
-                let content: Vec<&String> =
-                    unit.field_stems.iter().filter(|s| !text::is_stopword(s)).collect();
-                let direct = if !content.is_empty() && content.iter().all(|s| in_question(s)) { 1.0 } else { 0.0 };
+                let canon = fields
+                    .canon_of_name(&unit.field)
+                    .map(|c| self.fs.scores[c])
+                    .unwrap_or(0.0);
+                let content: Vec<&String> = unit
+                    .field_stems
+                    .iter()
+                    .filter(|s| !text::is_stopword(s))
+                    .collect();
+                let direct = if !content.is_empty() && content.iter().all(|s| in_question(s)) {
+                    1.0
+                } else {
+                    0.0
+                };
                 canon.max(direct)
             }
             UnitKind::Faq => {
@@ -253,14 +342,30 @@ impl Ctx<'_> {
                     .filter(|s| !names.contains(s))
                     .collect();
                 let total: f32 = content.iter().map(|s| self.idf(s)).sum();
-                let hit: f32 = content.iter().filter(|s| in_question(s)).map(|s| self.idf(s)).sum();
+                let hit: f32 = content
+                    .iter()
+                    .filter(|s| in_question(s))
+                    .map(|s| self.idf(s))
+                    .sum();
                 let overlap = if total > 0.0 { hit / total } else { 0.0 };
-                canon.max(1.2 * overlap)
+                heading_hit = overlap > 0.0;
+                // A FAQ entry answers a narrower question than a row of the
+                // same field: it wins on its own words, not on the field alone.
+                (0.8 * canon).max(1.2 * overlap)
             }
             UnitKind::Paragraph => 0.0,
         };
-        let t = self.coverage(|s| unit.text_stems.iter().any(|x| x == s) || unit.field_stems.iter().any(|x| x == s));
-        Scored { unit, f, t }
+        let rows_name = unit.kind == UnitKind::Row;
+        let t = self.coverage(|s| {
+            unit.text_stems.iter().any(|x| x == s)
+                || (rows_name && unit.field_stems.iter().any(|x| x == s))
+        });
+        Scored {
+            unit,
+            f,
+            t,
+            heading_hit,
+        }
     }
 
     /// IDF-weighted share of the topic for which `has` is true.
@@ -269,7 +374,12 @@ impl Ctx<'_> {
         if total <= 0.0 {
             return 0.0;
         }
-        let hit: f32 = self.topic.iter().filter(|t| t.stems.iter().any(|s| has(s))).map(|t| t.idf).sum();
+        let hit: f32 = self
+            .topic
+            .iter()
+            .filter(|t| t.stems.iter().any(|s| has(s)))
+            .map(|t| t.idf)
+            .sum();
         hit / total
     }
 
@@ -278,7 +388,11 @@ impl Ctx<'_> {
         if self.topic.is_empty() {
             return 0.0;
         }
-        1.0 - self.coverage(|s| units.iter().any(|u| u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)))
+        1.0 - self.coverage(|s| {
+            units.iter().any(|u| {
+                u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)
+            })
+        })
     }
 
     /// Share of the topic made of words the content never uses.
@@ -290,7 +404,11 @@ impl Ctx<'_> {
         let unknown: f32 = self
             .topic
             .iter()
-            .filter(|t| t.stems.iter().all(|s| units::idf(&self.searcher, self.snap, s).is_none()))
+            .filter(|t| {
+                t.stems
+                    .iter()
+                    .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
+            })
             .map(|t| t.idf)
             .sum();
         unknown / total
@@ -308,7 +426,11 @@ impl Ctx<'_> {
 
     /// Stems searched for: the topic and the words of field phrases.
     fn search_stems(&self) -> Vec<String> {
-        let mut stems: Vec<String> = self.topic.iter().flat_map(|t| t.stems.iter().cloned()).collect();
+        let mut stems: Vec<String> = self
+            .topic
+            .iter()
+            .flat_map(|t| t.stems.iter().cloned())
+            .collect();
         for (i, t) in self.q.toks.iter().enumerate() {
             if self.fs.used[i] && !t.stop {
                 stems.push(t.stem.clone());
@@ -341,9 +463,16 @@ impl Ctx<'_> {
         if let Some(c) = canon {
             r.related = page_units
                 .iter()
-                .filter(|x| x.kind == UnitKind::Row && x.addr != u.addr && self.engine.fields.is_partner(c, &x.field))
+                .filter(|x| {
+                    x.kind == UnitKind::Row
+                        && x.addr != u.addr
+                        && self.engine.fields.is_partner(c, &x.field)
+                })
                 .take(2)
-                .map(|x| Related { field: x.field.clone(), text: x.text.clone() })
+                .map(|x| Related {
+                    field: x.field.clone(),
+                    text: x.text.clone(),
+                })
                 .collect();
         }
         let _ = cfg;
@@ -362,29 +491,64 @@ impl Ctx<'_> {
 
     fn clarify(&self, raw: &str, mut pages: Vec<(usize, f32)>, tr: &mut Trace) -> Reply {
         let catalog = &self.snap.gen.catalog.pages;
-        pages.sort_by(|a, b| b.1.total_cmp(&a.1).then(catalog[a.0].weight.cmp(&catalog[b.0].weight)));
+        pages.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(catalog[a.0].weight.cmp(&catalog[b.0].weight))
+        });
         pages.dedup_by_key(|p| p.0);
         pages.truncate(self.cfg().answer.max_options);
         tr.log(|| {
-            let v: Vec<String> = pages.iter().map(|(p, s)| format!("{}={s:.2}", catalog[*p].slug)).collect();
+            let v: Vec<String> = pages
+                .iter()
+                .map(|(p, s)| format!("{}={s:.2}", catalog[*p].slug))
+                .collect();
             format!("clarify between {}", v.join(", "))
         });
-        let mut r = Reply::new(raw, Kind::Clarify, "Which of these do you mean?".into(), 0.5);
+        let mut r = Reply::new(
+            raw,
+            Kind::Clarify,
+            "Which of these do you mean?".into(),
+            0.5,
+        );
         r.options = pages
             .iter()
-            .map(|(p, _)| Choice { page: catalog[*p].slug.clone(), title: catalog[*p].display_name.clone() })
+            .map(|(p, _)| Choice {
+                page: catalog[*p].slug.clone(),
+                title: catalog[*p].display_name.clone(),
+            })
             .collect();
         r
     }
 
-    /// The best unit on pages other than `exclude`, from a global search.
+    /// The best unit on pages other than `exclude`, from a global search
+    /// widened with the words of the fields asked. General pages (no service
+    /// of their own) may answer on the field; another service's page only
+    /// when its text covers what the question is about.
     fn best_elsewhere(&self, exclude: &[usize]) -> Option<Scored> {
-        let stems = self.search_stems();
+        let mut stems = self.search_stems();
+        for (c, &score) in self.fs.scores.iter().enumerate() {
+            if score >= 1.0 {
+                stems.extend(self.engine.fields.phrase_words(c));
+            }
+        }
+        stems.sort();
+        stems.dedup();
+        let catalog = &self.snap.gen.catalog.pages;
         units::search(&self.searcher, self.snap, &stems, 40)
             .into_iter()
-            .filter(|(_, u)| self.page_index(&u.slug).is_some_and(|p| !exclude.contains(&p)))
-            .map(|(_, u)| self.score(u))
-            .max_by(|a, b| a.quality().total_cmp(&b.quality()).then(a.rank().total_cmp(&b.rank())))
+            .filter_map(|(_, u)| {
+                self.page_index(&u.slug)
+                    .filter(|p| !exclude.contains(p))
+                    .map(|p| (p, u))
+            })
+            .map(|(p, u)| (p, self.score(u)))
+            .filter(|(p, s)| !catalog[*p].is_service || s.t >= 0.8)
+            .map(|(_, s)| s)
+            .max_by(|a, b| {
+                a.quality()
+                    .total_cmp(&b.quality())
+                    .then(a.rank().total_cmp(&b.rank()))
+            })
     }
 }
 
@@ -398,7 +562,12 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     };
     let quality = best.quality();
     let uncovered = ctx.uncovered_by(&page_units);
-    let penalty = uncovered * if best.f >= 1.0 { 0.3 } else { 0.6 };
+    let unknown = ctx.unknown_share();
+    // Words the page does not mention lower confidence; words the whole
+    // content never mentions ("migraines") lower it most.
+    let penalty = ((uncovered - unknown).max(0.0) * if best.f >= 1.0 { 0.3 } else { 0.6 }
+        + 0.7 * unknown)
+        .min(1.0);
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
         format!(
@@ -410,7 +579,12 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     if quality < 0.6 {
         if let Some(other) = ctx.best_elsewhere(&[hit.page]) {
             let qo = other.quality();
-            tr.log(|| format!("elsewhere: {} / {} quality {qo:.2}", other.unit.slug, other.unit.field));
+            tr.log(|| {
+                format!(
+                    "elsewhere: {} / {} quality {qo:.2}",
+                    other.unit.slug, other.unit.field
+                )
+            });
             if qo >= 0.6 && qo > quality + 0.2 {
                 let (units_o, _) = ctx.best_on_page(&other.unit.slug);
                 let c = (0.3 + 0.7 * qo) * 0.9;
@@ -421,7 +595,12 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     if conf >= cfg.answer.answer_threshold {
         ctx.answer(raw, &page_units, &best, conf)
     } else {
-        ctx.fallback(raw, conf, "the named service's page does not answer this", tr)
+        ctx.fallback(
+            raw,
+            conf,
+            "the named service's page does not answer this",
+            tr,
+        )
     }
 }
 
@@ -429,10 +608,13 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
 fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
     // Words that named each page, as stems.
     let stems_of = |h: &NameHit| -> Vec<String> {
-        h.positions.iter().flat_map(|&p| {
-            let t = &ctx.q.toks[p];
-            std::iter::once(t.stem.clone()).chain(t.alts.iter().cloned())
-        }).collect()
+        h.positions
+            .iter()
+            .flat_map(|&p| {
+                let t = &ctx.q.toks[p];
+                std::iter::once(t.stem.clone()).chain(t.alts.iter().cloned())
+            })
+            .collect()
     };
     let mut pages: Vec<usize> = named.iter().map(|h| h.page).collect();
     pages.dedup();
@@ -441,14 +623,25 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
         let slug = &ctx.snap.gen.catalog.pages[h.page].slug;
         let page_units = units::page_units_with(&ctx.searcher, ctx.snap, slug);
         for other in named.iter().filter(|o| o.page != h.page) {
-            let other_names: Vec<Vec<String>> = ctx.snap.gen.catalog.pages[other.page].names.iter().map(|n| text::stems(n)).collect();
+            let other_names: Vec<Vec<String>> = ctx.snap.gen.catalog.pages[other.page]
+                .names
+                .iter()
+                .map(|n| text::stems(n))
+                .collect();
             let ostems = stems_of(other);
             if let Some(u) = page_units.iter().find(|u| {
                 u.kind == UnitKind::Faq
-                    && (other_names.iter().any(|n| !n.is_empty() && n.iter().all(|s| u.field_stems.contains(s)))
+                    && (other_names
+                        .iter()
+                        .any(|n| !n.is_empty() && n.iter().all(|s| u.field_stems.contains(s)))
                         || ostems.iter().any(|s| u.field_stems.contains(s)))
             }) {
-                tr.log(|| format!("comparison answered by the FAQ entry '{}' on {slug}", u.field));
+                tr.log(|| {
+                    format!(
+                        "comparison answered by the FAQ entry '{}' on {slug}",
+                        u.field
+                    )
+                });
                 let scored = ctx.score(u.clone());
                 return ctx.answer(raw, &page_units, &scored, 0.8);
             }
@@ -468,7 +661,10 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     }
     let unknown = ctx.unknown_share();
     if unknown >= cfg.answer.unknown_share {
-        let why = format!("{:.0}% of the question is about things the content never mentions", unknown * 100.0);
+        let why = format!(
+            "{:.0}% of the question is about things the content never mentions",
+            unknown * 100.0
+        );
         return ctx.fallback(raw, 1.0 - unknown, &why, tr);
     }
     let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
@@ -476,59 +672,136 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     if ctx.topic.is_empty() {
         return field_only(ctx, raw, &scored, tr);
     }
+    let offer = cfg
+        .answer
+        .offer_phrases
+        .iter()
+        .filter_map(|p| super::question::Phrase::compile(p))
+        .any(|p| !p.find(&ctx.q).is_empty());
+    if offer {
+        return ctx.fallback(
+            raw,
+            0.6,
+            "asks whether something is offered, and it names no service we have",
+            tr,
+        );
+    }
     // Category: the topic is what several services are (their category row
     // says "fat reduction", "neuromodulator", "laser").
     let category = ctx.engine.fields.canon_of_name(&cfg.answer.category_field);
     let mut cat_pages: Vec<usize> = scored
         .iter()
-        .filter(|s| s.t >= 0.99 && category.is_some() && ctx.engine.fields.canon_of_name(&s.unit.field) == category)
+        .filter(|s| {
+            s.t >= 0.99
+                && category.is_some()
+                && ctx.engine.fields.canon_of_name(&s.unit.field) == category
+        })
         .filter_map(|s| ctx.page_index(&s.unit.slug))
         .collect();
     cat_pages.sort_unstable();
     cat_pages.dedup();
     if cat_pages.len() >= 2 {
-        let hint = |p: usize| hits.iter().find(|h| h.page == p).map(|h| h.strength).unwrap_or(0.0);
+        let hint = |p: usize| {
+            hits.iter()
+                .find(|h| h.page == p)
+                .map(|h| h.strength)
+                .unwrap_or(0.0)
+        };
         tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
-        return ctx.clarify(raw, cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
+        return ctx.clarify(
+            raw,
+            cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(),
+            tr,
+        );
     }
     // Pages compete on how much of the topic they cover as a whole, plus a
     // hint when their name has a word of the question ("lips" -> Lip Filler).
-    let mut pages: Vec<usize> = scored.iter().filter_map(|s| ctx.page_index(&s.unit.slug)).collect();
+    let mut pages: Vec<usize> = scored
+        .iter()
+        .filter_map(|s| ctx.page_index(&s.unit.slug))
+        .collect();
     pages.extend(hits.iter().filter(|h| !h.named).map(|h| h.page));
     let mut seen = Vec::new();
-    pages.retain(|p| if seen.contains(p) { false } else { seen.push(*p); true });
+    pages.retain(|p| {
+        if seen.contains(p) {
+            false
+        } else {
+            seen.push(*p);
+            true
+        }
+    });
     pages.truncate(12);
-    let mut ranked: Vec<(usize, f32, Vec<UnitDoc>)> = pages
+    let mut ranked: Vec<(usize, f32, f32, Vec<UnitDoc>)> = pages
         .into_iter()
         .map(|p| {
-            let units = units::page_units_with(&ctx.searcher, ctx.snap, &ctx.snap.gen.catalog.pages[p].slug);
-            let hint = hits.iter().find(|h| h.page == p && !h.named).map(|h| h.strength).unwrap_or(0.0);
-            (p, 1.0 - ctx.uncovered_by(&units) + hint, units)
+            let units = units::page_units_with(
+                &ctx.searcher,
+                ctx.snap,
+                &ctx.snap.gen.catalog.pages[p].slug,
+            );
+            let hint = hits
+                .iter()
+                .find(|h| h.page == p && !h.named)
+                .map(|h| h.strength)
+                .unwrap_or(0.0);
+            let coverage = 1.0 - ctx.uncovered_by(&units);
+            let best = units
+                .iter()
+                .cloned()
+                .map(|u| ctx.score(u).rank())
+                .fold(0.0, f32::max);
+            (p, coverage + hint + 0.2 * best.min(1.5), coverage, units)
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     tr.log(|| {
-        let v: Vec<String> = ranked.iter().take(6).map(|(p, s, _)| format!("{}={s:.2}", ctx.snap.gen.catalog.pages[*p].slug)).collect();
+        let v: Vec<String> = ranked
+            .iter()
+            .take(6)
+            .map(|(p, s, c, _)| format!("{}={s:.2}/{c:.2}", ctx.snap.gen.catalog.pages[*p].slug))
+            .collect();
         format!("no service named; pages by topic: {}", v.join(", "))
     });
-    let Some((top, p1, _)) = ranked.first().map(|(p, s, u)| (*p, *s, u)) else {
+    let Some((top, p1, cov1)) = ranked.first().map(|(p, s, c, _)| (*p, *s, *c)) else {
         return ctx.fallback(raw, 0.0, "no page mentions the topic", tr);
     };
-    if p1 < 0.5 {
-        return ctx.fallback(raw, p1, "no page covers the topic well", tr);
+    if cov1 < 0.5 {
+        return ctx.fallback(raw, cov1, "no page covers the topic well", tr);
     }
-    let close: Vec<(usize, f32)> =
-        ranked.iter().filter(|(_, s, _)| *s >= 0.5 && *s >= p1 - margin).map(|(p, s, _)| (*p, *s)).collect();
+    let close: Vec<(usize, f32)> = ranked
+        .iter()
+        .filter(|(_, s, c, _)| *c >= 0.5 && *s >= p1 - margin)
+        .map(|(p, s, _, _)| (*p, *s))
+        .collect();
     if close.len() >= 2 {
         return ctx.clarify(raw, close, tr);
     }
-    let page_units = &ranked[0].2;
-    let Some(best) = page_units.iter().cloned().map(|u| ctx.score(u)).max_by(|a, b| a.rank().total_cmp(&b.rank())) else {
+    if cov1 < 0.7 {
+        return ctx.fallback(
+            raw,
+            cov1,
+            "the one page that fits leaves much of the question uncovered",
+            tr,
+        );
+    }
+    let page_units = &ranked[0].3;
+    let Some(best) = page_units
+        .iter()
+        .cloned()
+        .map(|u| ctx.score(u))
+        .max_by(|a, b| a.rank().total_cmp(&b.rank()))
+    else {
         return ctx.fallback(raw, 0.0, "the page has no units", tr);
     };
-    let conf = p1.min(1.0) * (0.3 + 0.7 * best.quality());
+    let conf = cov1 * (0.3 + 0.7 * best.quality());
     let slug = &ctx.snap.gen.catalog.pages[top].slug;
-    tr.log(|| format!("one page covers it: {slug} / {} (quality {:.2}) -> confidence {conf:.2}", best.unit.field, best.quality()));
+    tr.log(|| {
+        format!(
+            "one page covers it: {slug} / {} (quality {:.2}) -> confidence {conf:.2}",
+            best.unit.field,
+            best.quality()
+        )
+    });
     if conf >= cfg.answer.answer_threshold {
         ctx.answer(raw, page_units, &best, conf)
     } else {
@@ -542,10 +815,23 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], tr: &mut Trace) -> Reply 
     let Some(best) = best.filter(|b| b.f >= 0.9) else {
         return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
     };
-    let rivals = scored.iter().filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2).count();
-    tr.log(|| format!("field-only question: best {} / {} (f {:.2}), {rivals} rival pages", best.unit.slug, best.unit.field, best.f));
+    let rivals = scored
+        .iter()
+        .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
+        .count();
+    tr.log(|| {
+        format!(
+            "field-only question: best {} / {} (f {:.2}), {rivals} rival pages",
+            best.unit.slug, best.unit.field, best.f
+        )
+    });
     if rivals > 0 {
-        return ctx.fallback(raw, 0.3, "the asked field is on several services and none is named", tr);
+        return ctx.fallback(
+            raw,
+            0.3,
+            "the asked field is on several services and none is named",
+            tr,
+        );
     }
     let units_p = units::page_units_with(&ctx.searcher, ctx.snap, &best.unit.slug);
     let conf = 0.3 + 0.7 * best.quality();

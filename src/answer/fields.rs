@@ -101,11 +101,35 @@ impl FieldMatcher {
         self.canons.iter().position(|c| c.variants.contains(&n))
     }
 
-    /// Canonical fields a FAQ heading asks about, with their strength.
+    /// Canonical fields a FAQ heading asks about (strong phrases only: a
+    /// heading is short, and "after" alone says little), with their strength.
     pub fn canons_of_heading(&self, heading: &str) -> Vec<(usize, f32)> {
         let q = Question::new(heading, &Default::default());
         let s = self.score(&q, &[]);
-        s.scores.iter().enumerate().filter(|(_, &v)| v > 0.0).map(|(i, &v)| (i, v)).collect()
+        s.scores
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v >= 1.0)
+            .map(|(i, &v)| (i, v))
+            .collect()
+    }
+
+    /// Words of the phrases of canonical field `canon`, for widening a search
+    /// ("wine" asks Aftercare, whose FAQ says "drink").
+    pub fn phrase_words(&self, canon: usize) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .phrases
+            .iter()
+            .filter(|(c, _, w)| *c == canon && *w >= 1.0)
+            .flat_map(|(_, p, _)| p.parts.iter())
+            .filter_map(|part| match part {
+                super::question::Part::Stem(s) if !text::is_stopword(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     pub fn name(&self, canon: usize) -> &str {
@@ -117,7 +141,10 @@ impl FieldMatcher {
         let n = text::normalize(row_name);
         self.canons[canon].partners.iter().any(|p| {
             let p = text::normalize(p);
-            p == n || self.canon_of_name(&p).is_some_and(|pc| self.canons[pc].variants.contains(&n))
+            p == n
+                || self
+                    .canon_of_name(&p)
+                    .is_some_and(|pc| self.canons[pc].variants.contains(&n))
         })
     }
 
@@ -133,7 +160,11 @@ impl FieldMatcher {
 fn canon(f: &FieldSpec) -> Canon {
     let mut variants: Vec<String> = f.variants.iter().map(|v| text::normalize(v)).collect();
     variants.push(text::normalize(&f.name));
-    Canon { name: f.name.clone(), variants, partners: f.partners.clone() }
+    Canon {
+        name: f.name.clone(),
+        variants,
+        partners: f.partners.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -145,7 +176,12 @@ mod tests {
         let m = FieldMatcher::new(&c);
         let q = Question::new(text, &super::super::question::Terms::new(&c.terms));
         let s = m.score(&q, &vec![false; q.toks.len()]);
-        let (i, _) = s.scores.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+        let (i, _) = s
+            .scores
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
         m.name(i).to_string()
     }
 
@@ -161,7 +197,10 @@ mod tests {
         let c = Config::default();
         let m = FieldMatcher::new(&c);
         assert_eq!(m.name(m.canon_of_name("Pricing").unwrap()), "Cost");
-        assert_eq!(m.name(m.canon_of_name("Healing Time").unwrap()), "Recovery Time");
+        assert_eq!(
+            m.name(m.canon_of_name("Healing Time").unwrap()),
+            "Recovery Time"
+        );
         let h = m.canons_of_heading("Does Botox hurt?");
         assert!(h.iter().any(|(i, _)| m.name(*i) == "Pain Level"));
         let down = m.canon_of_name("Downtime").unwrap();

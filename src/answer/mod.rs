@@ -33,14 +33,21 @@ pub(crate) struct Snapshot {
 
 impl Snapshot {
     fn new(gen: Generation, config: &Config) -> Snapshot {
-        let all_names: Vec<Vec<String>> = gen.catalog.pages.iter().map(|p| p.names.clone()).collect();
+        let all_names: Vec<Vec<String>> =
+            gen.catalog.pages.iter().map(|p| p.names.clone()).collect();
         let names = names::NameMatcher::new(
             &all_names,
             gen.catalog.name_stem_df.clone(),
             config.answer.typo_min_len,
             config.answer.typo2_min_len,
         );
-        let slugs = gen.catalog.pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+        let slugs = gen
+            .catalog
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         Snapshot { gen, names, slugs }
     }
 }
@@ -89,7 +96,9 @@ impl Engine {
     /// Builds the index first when it is missing or older than the content,
     /// then opens it. A failed build with a usable old index still opens the
     /// old one; the error is returned beside it for the caller to report.
-    pub fn open_or_build(config: Config) -> Result<(Engine, Option<BuildReport>, Option<crate::Error>)> {
+    pub fn open_or_build(
+        config: Config,
+    ) -> Result<(Engine, Option<BuildReport>, Option<crate::Error>)> {
         let (report, err) = match index::ensure(&config.paths.content, &config.paths.index) {
             Ok(r) => (r, None),
             Err(e) if index::current(&config.paths.index).is_some() => (None, Some(e)),
@@ -121,7 +130,10 @@ impl Engine {
         if current.as_deref() == Some(self.snapshot().gen.dir.as_path()) {
             return Ok(false);
         }
-        let snap = Arc::new(Snapshot::new(index::open(&self.config.paths.index)?, &self.config));
+        let snap = Arc::new(Snapshot::new(
+            index::open(&self.config.paths.index)?,
+            &self.config,
+        ));
         *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap;
         Ok(true)
     }
@@ -143,18 +155,36 @@ impl Engine {
     /// Answers a follow-up: when the question names no service ("how much is
     /// it?"), `last_page` (the service of the client's previous answer) is used.
     pub fn answer_in_context(&self, question: &str, last_page: Option<&str>) -> Reply {
-        decide::decide(self, &self.snapshot(), question, decide::Mode::Context(last_page), None)
+        decide::decide(
+            self,
+            &self.snapshot(),
+            question,
+            decide::Mode::Context(last_page),
+            None,
+        )
     }
 
     /// Answers `question` for the service the client picked from a clarify reply.
     pub fn answer_for_page(&self, question: &str, slug: &str) -> Reply {
-        decide::decide(self, &self.snapshot(), question, decide::Mode::Page(slug), None)
+        decide::decide(
+            self,
+            &self.snapshot(),
+            question,
+            decide::Mode::Page(slug),
+            None,
+        )
     }
 
     /// Answers and also returns the engine's reasoning, for staff.
     pub fn explain(&self, question: &str) -> (Reply, Vec<String>) {
         let mut trace = Vec::new();
-        let reply = decide::decide(self, &self.snapshot(), question, decide::Mode::Context(None), Some(&mut trace));
+        let reply = decide::decide(
+            self,
+            &self.snapshot(),
+            question,
+            decide::Mode::Context(None),
+            Some(&mut trace),
+        );
         (reply, trace)
     }
 
@@ -162,10 +192,18 @@ impl Engine {
     pub fn services(&self) -> Vec<ServiceSummary> {
         let snap = self.snapshot();
         let mut pages: Vec<_> = snap.gen.catalog.pages.iter().collect();
-        pages.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.display_name.cmp(&b.display_name)));
+        pages.sort_by(|a, b| {
+            a.weight
+                .cmp(&b.weight)
+                .then(a.display_name.cmp(&b.display_name))
+        });
         pages
             .into_iter()
-            .map(|p| ServiceSummary { slug: p.slug.clone(), title: p.display_name.clone(), names: p.names.clone() })
+            .map(|p| ServiceSummary {
+                slug: p.slug.clone(),
+                title: p.display_name.clone(),
+                names: p.names.clone(),
+            })
             .collect()
     }
 
@@ -181,7 +219,10 @@ impl Engine {
             rows: units
                 .iter()
                 .filter(|u| !u.field.is_empty())
-                .map(|u| Related { field: u.field.clone(), text: u.text.clone() })
+                .map(|u| Related {
+                    field: u.field.clone(),
+                    text: u.text.clone(),
+                })
                 .collect(),
             source: page.path.clone(),
         })

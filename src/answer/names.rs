@@ -51,20 +51,29 @@ pub struct NameMatcher {
 
 /// Words that glue names together and never identify anything.
 fn is_glue(w: &str) -> bool {
-    matches!(w, "for" | "the" | "of" | "with" | "and" | "a" | "an" | "in" | "to")
+    matches!(
+        w,
+        "for" | "the" | "of" | "with" | "and" | "a" | "an" | "in" | "to"
+    )
 }
 
 impl NameMatcher {
     /// `names[i]` are the names of page `i`; `text_df` is the number of pages
     /// whose text contains a stem (from the catalog).
-    pub fn new(names: &[Vec<String>], text_df: HashMap<String, u32>, typo_min: usize, typo2_min: usize) -> NameMatcher {
+    pub fn new(
+        names: &[Vec<String>],
+        text_df: HashMap<String, u32>,
+        typo_min: usize,
+        typo2_min: usize,
+    ) -> NameMatcher {
         let mut name_df: HashMap<String, usize> = HashMap::new();
         let mut pages = Vec::new();
         for page_names in names {
             let mut seen: Vec<String> = Vec::new();
             let mut list = Vec::new();
             for n in page_names {
-                let words: Vec<String> = text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
+                let words: Vec<String> =
+                    text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
                 if words.is_empty() {
                     continue;
                 }
@@ -74,7 +83,12 @@ impl NameMatcher {
                         seen.push(s.clone());
                     }
                 }
-                list.push(Name { joined: words.concat(), words, stems, weights: Vec::new() });
+                list.push(Name {
+                    joined: words.concat(),
+                    words,
+                    stems,
+                    weights: Vec::new(),
+                });
             }
             for s in seen {
                 *name_df.entry(s).or_default() += 1;
@@ -98,12 +112,24 @@ impl NameMatcher {
                 }
             }
         }
-        NameMatcher { pages, vocab, stems, name_df, text_df, typo_min, typo2_min }
+        NameMatcher {
+            pages,
+            vocab,
+            stems,
+            name_df,
+            text_df,
+            typo_min,
+            typo2_min,
+        }
     }
 
     /// For each question position, the name stems it may stand for, with a
     /// similarity (1 exact, less for typos), and how many positions it spans.
-    fn position_matches(&self, q: &Question, known: &dyn Fn(&str) -> bool) -> Vec<Vec<(String, f32, usize)>> {
+    fn position_matches(
+        &self,
+        q: &Question,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Vec<Vec<(String, f32, usize)>> {
         let toks = &q.toks;
         let mut out = vec![Vec::new(); toks.len()];
         for (i, t) in toks.iter().enumerate() {
@@ -120,7 +146,11 @@ impl NameMatcher {
                     out[i].push((s, 1.0, 2));
                 }
             }
-            if !out[i].is_empty() || t.stop || t.word.chars().count() < self.typo_min || known(&t.stem) {
+            if !out[i].is_empty()
+                || t.stop
+                || t.word.chars().count() < self.typo_min
+                || known(&t.stem)
+            {
                 continue;
             }
             let len = t.word.chars().count();
@@ -170,16 +200,30 @@ impl NameMatcher {
             hits.extend(best);
         }
         hits.sort_by(|a, b| {
-            (b.named, b.positions.len()).cmp(&(a.named, a.positions.len())).then(b.strength.total_cmp(&a.strength))
+            (b.named, b.positions.len())
+                .cmp(&(a.named, a.positions.len()))
+                .then(b.strength.total_cmp(&a.strength))
         });
         hits
     }
 
-    fn match_name(&self, page: usize, name: &Name, q: &Question, pm: &[Vec<(String, f32, usize)>]) -> Option<NameHit> {
+    fn match_name(
+        &self,
+        page: usize,
+        name: &Name,
+        q: &Question,
+        pm: &[Vec<(String, f32, usize)>],
+    ) -> Option<NameHit> {
         // The whole name written as one word ("hydrafacial" for "Hydra Facial").
         if name.words.len() > 1 {
             if let Some(i) = q.toks.iter().position(|t| t.word == name.joined) {
-                return Some(NameHit { page, strength: 1.0, named: true, full: true, positions: vec![i] });
+                return Some(NameHit {
+                    page,
+                    strength: 1.0,
+                    named: true,
+                    full: true,
+                    positions: vec![i],
+                });
             }
         }
         // Where each name word occurs: (position, similarity, span).
@@ -189,7 +233,11 @@ impl NameMatcher {
             .map(|stem| {
                 pm.iter()
                     .enumerate()
-                    .flat_map(|(i, ms)| ms.iter().filter(|m| &m.0 == stem).map(move |m| (i, m.1, m.2)))
+                    .flat_map(|(i, ms)| {
+                        ms.iter()
+                            .filter(|m| &m.0 == stem)
+                            .map(move |m| (i, m.1, m.2))
+                    })
                     .collect()
             })
             .collect();
@@ -206,7 +254,10 @@ impl NameMatcher {
                 let near = c
                     .iter()
                     .filter(|(p, _, _)| p.abs_diff(anchor.0) <= window && !positions.contains(p))
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.abs_diff(anchor.0).cmp(&a.0.abs_diff(anchor.0))));
+                    .max_by(|a, b| {
+                        a.1.total_cmp(&b.1)
+                            .then(b.0.abs_diff(anchor.0).cmp(&a.0.abs_diff(anchor.0)))
+                    });
                 if let Some(&(p, sim, span)) = near {
                     positions.extend(p..p + span);
                     sims[wi] = sim;
@@ -227,9 +278,19 @@ impl NameMatcher {
         positions.dedup();
         let total_w: f32 = name.weights.iter().sum();
         let coverage = matched_w / total_w.max(f32::EPSILON);
-        let min_sim = sims.iter().cloned().filter(|s| *s > 0.0).fold(1.0, f32::min);
+        let min_sim = sims
+            .iter()
+            .cloned()
+            .filter(|s| *s > 0.0)
+            .fold(1.0, f32::min);
         if matched == name.stems.len() {
-            return Some(NameHit { page, strength: min_sim, named: true, full: true, positions });
+            return Some(NameHit {
+                page,
+                strength: min_sim,
+                named: true,
+                full: true,
+                positions,
+            });
         }
         let first_matched = sims[0] > 0.0;
         let distinctive_word = matched == 1
@@ -238,9 +299,21 @@ impl NameMatcher {
             && self.text_df.get(&name.stems[0]).copied().unwrap_or(0) <= 2;
         let most_of_name = matched >= 2 && first_matched && coverage >= 0.6;
         if distinctive_word || most_of_name {
-            return Some(NameHit { page, strength: 0.8 * min_sim, named: true, full: false, positions });
+            return Some(NameHit {
+                page,
+                strength: 0.8 * min_sim,
+                named: true,
+                full: false,
+                positions,
+            });
         }
-        Some(NameHit { page, strength: 0.5 * coverage, named: false, full: false, positions })
+        Some(NameHit {
+            page,
+            strength: 0.5 * coverage,
+            named: false,
+            full: false,
+            positions,
+        })
     }
 }
 
@@ -264,7 +337,10 @@ mod tests {
 
     fn top(text: &str) -> Option<(usize, bool)> {
         let q = Question::new(text, &Default::default());
-        matcher().find(&q, &|_| false).first().map(|h| (h.page, h.named))
+        matcher()
+            .find(&q, &|_| false)
+            .first()
+            .map(|h| (h.page, h.named))
     }
 
     #[test]

@@ -69,10 +69,18 @@ impl Question {
             .map(|word| {
                 let stem = text::stem(&word);
                 let alts = terms.map.get(&stem).cloned().unwrap_or_default();
-                Tok { stem, stop: text::is_stopword(&word), word, alts }
+                Tok {
+                    stem,
+                    stop: text::is_stopword(&word),
+                    word,
+                    alts,
+                }
             })
             .collect();
-        Question { raw: raw.to_string(), toks }
+        Question {
+            raw: raw.to_string(),
+            toks,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,7 +89,11 @@ impl Question {
 
     /// The words joined by single spaces (the normalised text).
     pub fn normalized(&self) -> String {
-        self.toks.iter().map(|t| t.word.as_str()).collect::<Vec<_>>().join(" ")
+        self.toks
+            .iter()
+            .map(|t| t.word.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -146,10 +158,16 @@ mod tests {
 
     #[test]
     fn phrases_match_stems_and_prefixes() {
-        let q = Question::new("My throat's tightening and I can't breathe!", &Default::default());
+        let q = Question::new(
+            "My throat's tightening and I can't breathe!",
+            &Default::default(),
+        );
         assert_eq!(Phrase::compile("cant breathe").unwrap().find(&q), vec![5]);
         assert_eq!(Phrase::compile("throat* tight*").unwrap().find(&q), vec![1]);
-        assert!(Phrase::compile("trouble breathing").unwrap().find(&q).is_empty());
+        assert!(Phrase::compile("trouble breathing")
+            .unwrap()
+            .find(&q)
+            .is_empty());
     }
 
     #[test]

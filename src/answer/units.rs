@@ -26,7 +26,12 @@ pub struct UnitDoc {
 fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDoc> {
     let f = &snap.gen.fields;
     let doc: TantivyDocument = searcher.doc(addr).ok()?;
-    let get = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let get = |field| {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
     let kind = match get(f.kind).as_str() {
         "row" => UnitKind::Row,
         "faq" => UnitKind::Faq,
@@ -53,36 +58,67 @@ pub fn page_units(snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
 }
 
 pub fn page_units_with(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
-    let q = TermQuery::new(Term::from_field_text(snap.gen.fields.slug, slug), IndexRecordOption::Basic);
-    let Ok(top) = searcher.search(&q, &TopDocs::with_limit(1000).order_by_score()) else { return Vec::new() };
-    let mut units: Vec<UnitDoc> = top.into_iter().filter_map(|(_, a)| read(searcher, snap, a)).collect();
+    let q = TermQuery::new(
+        Term::from_field_text(snap.gen.fields.slug, slug),
+        IndexRecordOption::Basic,
+    );
+    let Ok(top) = searcher.search(&q, &TopDocs::with_limit(1000).order_by_score()) else {
+        return Vec::new();
+    };
+    let mut units: Vec<UnitDoc> = top
+        .into_iter()
+        .filter_map(|(_, a)| read(searcher, snap, a))
+        .collect();
     units.sort_by_key(|u| (u.addr.segment_ord, u.addr.doc_id));
     units
 }
 
 /// BM25 search over unit text, field names and page names for `stems`.
 /// Built from term queries only: user text never reaches a query parser.
-pub fn search(searcher: &Searcher, snap: &Snapshot, stems: &[String], limit: usize) -> Vec<(f32, UnitDoc)> {
+pub fn search(
+    searcher: &Searcher,
+    snap: &Snapshot,
+    stems: &[String],
+    limit: usize,
+) -> Vec<(f32, UnitDoc)> {
     let f = &snap.gen.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for s in stems {
-        for (field, boost) in [(f.text_terms, 1.0), (f.field_terms, 1.5), (f.name_terms, 1.0)] {
-            let tq = TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
+        for (field, boost) in [
+            (f.text_terms, 1.0),
+            (f.field_terms, 1.5),
+            (f.name_terms, 1.0),
+        ] {
+            let tq = TermQuery::new(
+                Term::from_field_text(field, s),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(tq), boost)),
+            ));
         }
     }
     if clauses.is_empty() {
         return Vec::new();
     }
     let q = BooleanQuery::new(clauses);
-    let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()) else { return Vec::new() };
-    top.into_iter().filter_map(|(score, a)| read(searcher, snap, a).map(|u| (score, u))).collect()
+    let Ok(top) = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score()) else {
+        return Vec::new();
+    };
+    top.into_iter()
+        .filter_map(|(score, a)| read(searcher, snap, a).map(|u| (score, u)))
+        .collect()
 }
 
 /// Inverse document frequency of a stem over unit texts (0 when unknown).
 pub fn idf(searcher: &Searcher, snap: &Snapshot, stem: &str) -> Option<f32> {
-    let df = searcher.doc_freq(&Term::from_field_text(snap.gen.fields.text_terms, stem)).unwrap_or(0)
-        + searcher.doc_freq(&Term::from_field_text(snap.gen.fields.field_terms, stem)).unwrap_or(0);
+    let df = searcher
+        .doc_freq(&Term::from_field_text(snap.gen.fields.text_terms, stem))
+        .unwrap_or(0)
+        + searcher
+            .doc_freq(&Term::from_field_text(snap.gen.fields.field_terms, stem))
+            .unwrap_or(0);
     if df == 0 {
         return None;
     }

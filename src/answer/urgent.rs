@@ -16,9 +16,17 @@ pub struct UrgentRules {
 
 impl UrgentRules {
     pub fn new(cfg: &Urgent) -> UrgentRules {
-        let compile = |v: &[String]| v.iter().filter_map(|p| Phrase::compile(p)).collect::<Vec<_>>();
+        let compile = |v: &[String]| {
+            v.iter()
+                .filter_map(|p| Phrase::compile(p))
+                .collect::<Vec<_>>()
+        };
         UrgentRules {
-            rules: cfg.rules.iter().map(|r| (r.name.clone(), r.all.iter().map(|g| compile(g)).collect())).collect(),
+            rules: cfg
+                .rules
+                .iter()
+                .map(|r| (r.name.clone(), r.all.iter().map(|g| compile(g)).collect()))
+                .collect(),
             informational: compile(&cfg.informational),
         }
     }
@@ -30,7 +38,11 @@ impl UrgentRules {
         }
         self.rules
             .iter()
-            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|p| !p.find(q).is_empty())))
+            .find(|(_, groups)| {
+                groups
+                    .iter()
+                    .all(|g| g.iter().any(|p| !p.find(q).is_empty()))
+            })
             .map(|(name, _)| name.as_str())
     }
 }
@@ -42,7 +54,9 @@ mod tests {
 
     fn check(text: &str) -> Option<String> {
         let c = Config::default();
-        UrgentRules::new(&c.urgent).check(&Question::new(text, &Default::default())).map(str::to_string)
+        UrgentRules::new(&c.urgent)
+            .check(&Question::new(text, &Default::default()))
+            .map(str::to_string)
     }
 
     #[test]

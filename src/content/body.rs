@@ -11,7 +11,9 @@ pub fn strip_inline(text: &str) -> String {
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
         match after.find("](").and_then(|close| {
-            after[close + 2..].find(')').map(|end| (close, close + 2 + end))
+            after[close + 2..]
+                .find(')')
+                .map(|end| (close, close + 2 + end))
         }) {
             Some((close, end)) => {
                 out.push_str(&rest[..open]);
@@ -70,7 +72,12 @@ pub fn parse(body: &str, first_line: usize) -> Vec<Unit> {
                 let field = strip_inline(row[0]);
                 let value = strip_inline(&row[1..].join(" "));
                 if !field.is_empty() && !value.is_empty() {
-                    units.push(Unit { kind: UnitKind::Row, field: Some(field), text: value, line: no });
+                    units.push(Unit {
+                        kind: UnitKind::Row,
+                        field: Some(field),
+                        text: value,
+                        line: no,
+                    });
                 }
             }
         } else if let Some(h) = t.strip_prefix('#') {
@@ -79,7 +86,11 @@ pub fn parse(body: &str, first_line: usize) -> Vec<Unit> {
             let level = 1 + h.chars().take_while(|&c| c == '#').count();
             let heading = strip_inline(h.trim_start_matches('#').trim());
             if level >= 3 && !heading.is_empty() {
-                faq = Some(OpenFaq { heading, line: no, answer: Vec::new() });
+                faq = Some(OpenFaq {
+                    heading,
+                    line: no,
+                    answer: Vec::new(),
+                });
             }
         } else if t.is_empty() {
             close_para(&mut para, para_line, &mut faq, &mut units);
@@ -106,7 +117,12 @@ fn close_para(para: &mut Vec<&str>, line: usize, faq: &mut Option<OpenFaq>, unit
     }
     match faq {
         Some(open) => open.answer.push(text),
-        None => units.push(Unit { kind: UnitKind::Paragraph, field: None, text, line }),
+        None => units.push(Unit {
+            kind: UnitKind::Paragraph,
+            field: None,
+            text,
+            line,
+        }),
     }
 }
 

@@ -103,7 +103,11 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         "---" => "---",
         "+++" => "+++",
         _ => {
-            return Ok(Split { front: FrontMatter::default(), body: text, body_line: 1 });
+            return Ok(Split {
+                front: FrontMatter::default(),
+                body: text,
+                body_line: 1,
+            });
         }
     };
     // Find the closing delimiter line.
@@ -134,7 +138,10 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         }
     } else {
         toml::from_str(block).map_err(|e| FrontMatterError {
-            line: e.span().map(|s| block[..s.start].lines().count().max(1) + 1).unwrap_or(1),
+            line: e
+                .span()
+                .map(|s| block[..s.start].lines().count().max(1) + 1)
+                .unwrap_or(1),
             message: format!("TOML front matter: {}", e.message()),
         })?
     };
@@ -147,7 +154,11 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
         description: raw.description.map(Scalar::text),
         date: raw.date.map(Scalar::text),
     };
-    Ok(Split { front, body: &text[body_start.min(text.len())..], body_line: line_no + 1 })
+    Ok(Split {
+        front,
+        body: &text[body_start.min(text.len())..],
+        body_line: line_no + 1,
+    })
 }
 
 #[cfg(test)]
@@ -186,7 +197,9 @@ mod tests {
 
     #[test]
     fn broken_yaml_reports_the_page_line() {
-        let e = split("---\ntitle: ok\nsynonyms: [unclosed\n---\nbody").err().unwrap();
+        let e = split("---\ntitle: ok\nsynonyms: [unclosed\n---\nbody")
+            .err()
+            .unwrap();
         assert!(e.line >= 3, "line {}", e.line);
         let e = split("---\ntitle: never closed\n").err().unwrap();
         assert!(e.message.contains("never closed"));

@@ -101,7 +101,10 @@ impl Site {
 
     /// Number of error diagnostics (pages skipped).
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 }
 
@@ -119,7 +122,11 @@ pub fn load_dir(dir: &Path) -> crate::Result<Site> {
     files.sort();
     let mut site = Site::default();
     for file in files {
-        let rel = file.strip_prefix(dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(dir)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(&file) {
             Err(e) => site.diagnostics.push(Diagnostic {
                 severity: Severity::Error,
@@ -135,7 +142,8 @@ pub fn load_dir(dir: &Path) -> crate::Result<Site> {
                             severity: Severity::Warning,
                             path: rel.clone(),
                             line: 1,
-                            message: "the file is not valid UTF-8; invalid bytes were replaced".into(),
+                            message: "the file is not valid UTF-8; invalid bytes were replaced"
+                                .into(),
                         });
                         String::from_utf8_lossy(e.as_bytes()).into_owned()
                     }
@@ -192,30 +200,56 @@ pub fn parse_page(rel: &str, text: &str) -> Result<(Page, Vec<Diagnostic>), Diag
         line: e.line,
         message: format!("{}; page skipped", e.message),
     })?;
-    let slug = Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug = Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut units = body::parse(split.body, split.body_line);
     let front = split.front;
-    let title = front.title.clone().map(|t| strip_inline(&t)).unwrap_or_else(|| slug.replace('-', " "));
+    let title = front
+        .title
+        .clone()
+        .map(|t| strip_inline(&t))
+        .unwrap_or_else(|| slug.replace('-', " "));
     let display_name = units
         .iter()
-        .find(|u| u.kind == UnitKind::Row && u.field.as_deref().is_some_and(|f| f.eq_ignore_ascii_case("name")))
+        .find(|u| {
+            u.kind == UnitKind::Row
+                && u.field
+                    .as_deref()
+                    .is_some_and(|f| f.eq_ignore_ascii_case("name"))
+        })
         .map(|u| u.text.clone())
         .unwrap_or_else(|| title.clone());
     if let Some(desc) = &front.description {
-        units.insert(0, Unit { kind: UnitKind::Paragraph, field: None, text: strip_inline(desc), line: 1 });
+        units.insert(
+            0,
+            Unit {
+                kind: UnitKind::Paragraph,
+                field: None,
+                text: strip_inline(desc),
+                line: 1,
+            },
+        );
     }
     if units.is_empty() {
         diags.push(Diagnostic {
             severity: Severity::Warning,
             path: rel.to_string(),
             line: 1,
-            message: "the page has no table rows, FAQ entries or paragraphs; nothing to answer from".into(),
+            message:
+                "the page has no table rows, FAQ entries or paragraphs; nothing to answer from"
+                    .into(),
         });
     }
     let mut names = Vec::new();
     let mut add = |n: &str| {
         let n = n.trim();
-        if !n.is_empty() && !names.iter().any(|x: &String| crate::text::normalize(x) == crate::text::normalize(n)) {
+        if !n.is_empty()
+            && !names
+                .iter()
+                .any(|x: &String| crate::text::normalize(x) == crate::text::normalize(n))
+        {
             names.push(n.to_string());
         }
     };
@@ -256,23 +290,42 @@ mod tests {
         let text = "---\ntitle: \"Micorneedling (Golden Pen)\"\nsynonyms: [needling]\n---\n| A | B |\n|---|---|\n| **Name** | RF Microneedling (Morpheus8) |\n";
         let (page, _) = parse_page("services/rf-microneedling.md", text).unwrap();
         assert_eq!(page.display_name, "RF Microneedling (Morpheus8)");
-        for n in ["RF Microneedling", "Morpheus8", "Micorneedling (Golden Pen)", "needling", "rf microneedling"] {
-            assert!(page.names.iter().any(|x| x.eq_ignore_ascii_case(n)), "{n} in {:?}", page.names);
+        for n in [
+            "RF Microneedling",
+            "Morpheus8",
+            "Micorneedling (Golden Pen)",
+            "needling",
+            "rf microneedling",
+        ] {
+            assert!(
+                page.names.iter().any(|x| x.eq_ignore_ascii_case(n)),
+                "{n} in {:?}",
+                page.names
+            );
         }
     }
 
     #[test]
     fn mojibake_is_repaired_and_reported_with_its_line() {
-        let text = "---\ntitle: x\n---\n| A | B |\n|---|---|\n| **Areas** | Neck and d√©colletage |\n";
+        let text =
+            "---\ntitle: x\n---\n| A | B |\n|---|---|\n| **Areas** | Neck and d√©colletage |\n";
         let (page, diags) = parse_page("services/x.md", text).unwrap();
-        assert_eq!(page.units.iter().find(|u| u.kind == UnitKind::Row).unwrap().text, "Neck and décolletage");
+        assert_eq!(
+            page.units
+                .iter()
+                .find(|u| u.kind == UnitKind::Row)
+                .unwrap()
+                .text,
+            "Neck and décolletage"
+        );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, 6);
     }
 
     #[test]
     fn drafts_are_marked() {
-        let (page, _) = parse_page("services/t.md", "---\ndraft: true\ntitle: T\n---\ntext\n").unwrap();
+        let (page, _) =
+            parse_page("services/t.md", "---\ndraft: true\ntitle: T\n---\ntext\n").unwrap();
         assert!(page.draft);
     }
 

@@ -22,14 +22,20 @@ fn cp1252_byte(c: char) -> Option<u8> {
     if u < 0x80 || (0xA0..=0xFF).contains(&u) {
         return Some(u as u8);
     }
-    CP1252_80.iter().position(|&x| x == c).map(|i| 0x80 + i as u8)
+    CP1252_80
+        .iter()
+        .position(|&x| x == c)
+        .map(|i| 0x80 + i as u8)
 }
 
 fn mac_roman_byte(c: char) -> Option<u8> {
     if (c as u32) < 0x80 {
         return Some(c as u8);
     }
-    MAC_ROMAN_80.chars().position(|x| x == c).map(|i| 0x80 + i as u8)
+    MAC_ROMAN_80
+        .chars()
+        .position(|x| x == c)
+        .map(|i| 0x80 + i as u8)
 }
 
 fn redecode(run: &str, to_byte: fn(char) -> Option<u8>) -> Option<String> {

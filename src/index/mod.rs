@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 1;
+const CATALOG_VERSION: u32 = 2;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -37,7 +37,9 @@ pub struct Fingerprint {
 /// Fingerprint of the `*.md` files under `dir` (0 files when it is missing).
 pub fn fingerprint(dir: &Path) -> Fingerprint {
     fn walk(dir: &Path, fp: &mut Fingerprint) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -46,8 +48,12 @@ pub fn fingerprint(dir: &Path) -> Fingerprint {
                 if let Ok(meta) = entry.metadata() {
                     fp.files += 1;
                     fp.bytes += meta.len();
-                    let m = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-                    fp.newest_mtime_ns = fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
+                    let m = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+                    fp.newest_mtime_ns =
+                        fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
                 }
             }
         }
@@ -69,6 +75,9 @@ pub struct PageEntry {
     pub description: Option<String>,
     /// Row names and FAQ headings, in page order.
     pub fields: Vec<String>,
+    /// Whether the page describes one service (its table has a `Name` row),
+    /// as opposed to general pages (hours, policies, aftercare).
+    pub is_service: bool,
 }
 
 /// Summary of a build, printed by `frontdesk index` and `/reload`.
@@ -92,7 +101,13 @@ impl std::fmt::Display for BuildReport {
         write!(
             f,
             "indexed {} pages, {} units ({} drafts skipped, {} warnings, {} errors) in {} ms -> {}",
-            self.pages, self.units, self.drafts_skipped, self.warnings, self.errors, self.millis, self.generation
+            self.pages,
+            self.units,
+            self.drafts_skipped,
+            self.warnings,
+            self.errors,
+            self.millis,
+            self.generation
         )
     }
 }
@@ -137,10 +152,14 @@ pub fn build(content: &Path, index_dir: &Path) -> Result<BuildReport> {
             ),
         });
     }
-    std::fs::create_dir_all(index_dir).map_err(|e| io(index_dir, "create the index directory", e))?;
+    std::fs::create_dir_all(index_dir)
+        .map_err(|e| io(index_dir, "create the index directory", e))?;
     let id = format!(
         "gen-{}-{}",
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
         std::process::id()
     );
     let gen_dir = index_dir.join(&id);
@@ -168,10 +187,20 @@ pub fn build(content: &Path, index_dir: &Path) -> Result<BuildReport> {
 }
 
 fn io(path: &Path, action: &'static str, source: std::io::Error) -> Error {
-    Error::Io { path: path.to_path_buf(), action, source }
+    Error::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
 }
 
-fn write_generation(site: &Site, dir: &Path, id: &str, fp: Fingerprint, started: Instant) -> Result<BuildReport> {
+fn write_generation(
+    site: &Site,
+    dir: &Path,
+    id: &str,
+    fp: Fingerprint,
+    started: Instant,
+) -> Result<BuildReport> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, "create the index generation", e))?;
     let (schema, f) = schema::build();
     let index = Index::create_in_dir(dir, schema)?;
@@ -179,7 +208,12 @@ fn write_generation(site: &Site, dir: &Path, id: &str, fp: Fingerprint, started:
     let mut units = 0;
     let mut pages = Vec::new();
     for page in site.live_pages() {
-        let names = page.names.iter().map(|n| text::normalize(n)).collect::<Vec<_>>().join(" ");
+        let names = page
+            .names
+            .iter()
+            .map(|n| text::normalize(n))
+            .collect::<Vec<_>>()
+            .join(" ");
         for u in &page.units {
             if is_identity_row(page, u) {
                 continue;
@@ -206,7 +240,11 @@ fn write_generation(site: &Site, dir: &Path, id: &str, fp: Fingerprint, started:
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let warnings = site.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let report = BuildReport {
         pages: pages.len(),
         units,
@@ -218,9 +256,18 @@ fn write_generation(site: &Site, dir: &Path, id: &str, fp: Fingerprint, started:
         generation: id.to_string(),
     };
     let name_stem_df = name_stem_page_df(site);
-    let catalog = Catalog { version: CATALOG_VERSION, fingerprint: fp, pages, name_stem_df, report: report.clone() };
+    let catalog = Catalog {
+        version: CATALOG_VERSION,
+        fingerprint: fp,
+        pages,
+        name_stem_df,
+        report: report.clone(),
+    };
     let path = dir.join(CATALOG);
-    let json = serde_json::to_vec(&catalog).map_err(|e| Error::Index { path: path.clone(), message: e.to_string() })?;
+    let json = serde_json::to_vec(&catalog).map_err(|e| Error::Index {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
     std::fs::write(&path, json)
         .and_then(|_| std::fs::File::open(&path)?.sync_all())
         .map_err(|e| io(&path, "write the catalog", e))?;
@@ -236,7 +283,11 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
         .collect();
     for page in site.live_pages() {
         let mut seen = HashSet::new();
-        let all = page.names.iter().chain(page.units.iter().flat_map(|u| u.field.iter().chain(std::iter::once(&u.text))));
+        let all = page.names.iter().chain(
+            page.units
+                .iter()
+                .flat_map(|u| u.field.iter().chain(std::iter::once(&u.text))),
+        );
         for t in all {
             for s in text::stems(t) {
                 if df.contains_key(&s) && seen.insert(s.clone()) {
@@ -250,7 +301,10 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
 
 /// The `Name` row says what the page is called; it is a name, not an answer.
 fn is_identity_row(_page: &Page, u: &content::Unit) -> bool {
-    u.kind == UnitKind::Row && u.field.as_deref().is_some_and(|f| f.eq_ignore_ascii_case("name"))
+    u.kind == UnitKind::Row
+        && u.field
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("name"))
 }
 
 fn page_entry(page: &Page) -> PageEntry {
@@ -262,6 +316,7 @@ fn page_entry(page: &Page) -> PageEntry {
         names: page.names.clone(),
         weight: page.weight,
         description: page.description.clone(),
+        is_service: page.units.iter().any(|u| is_identity_row(page, u)),
         fields: page
             .units
             .iter()
@@ -272,7 +327,9 @@ fn page_entry(page: &Page) -> PageEntry {
 }
 
 fn remove_old_generations(index_dir: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(index_dir) else { return };
+    let Ok(entries) = std::fs::read_dir(index_dir) else {
+        return;
+    };
     let mut gens: Vec<String> = entries
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
@@ -300,18 +357,31 @@ pub fn open(index_dir: &Path) -> Result<Generation> {
         message: "no index here yet; run `frontdesk index`".into(),
     })?;
     let catalog_path = dir.join(CATALOG);
-    let bytes = std::fs::read(&catalog_path).map_err(|e| io(&catalog_path, "read the catalog", e))?;
+    let bytes =
+        std::fs::read(&catalog_path).map_err(|e| io(&catalog_path, "read the catalog", e))?;
     let catalog: Catalog = serde_json::from_slice(&bytes).map_err(|e| Error::Index {
         path: catalog_path.clone(),
         message: format!("unreadable catalog ({e}); run `frontdesk index`"),
     })?;
     if catalog.version != CATALOG_VERSION {
-        return Err(Error::Index { path: catalog_path, message: "built by another version; run `frontdesk index`".into() });
+        return Err(Error::Index {
+            path: catalog_path,
+            message: "built by another version; run `frontdesk index`".into(),
+        });
     }
     let index = Index::open_in_dir(&dir)?;
     let fields = schema::fields_of(&index.schema())?;
-    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-    Ok(Generation { dir, index, reader, fields, catalog })
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(Generation {
+        dir,
+        index,
+        reader,
+        fields,
+        catalog,
+    })
 }
 
 /// True when there is no index or it was built from other content.

@@ -5,7 +5,9 @@
 //! index terms and the engine's own query terms ([`crate::text::stems`]) are the
 //! same tokens; what is shown to clients is stored separately, untouched.
 
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
 
 /// Handles to every field of the unit schema.
 #[derive(Clone)]

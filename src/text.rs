@@ -61,7 +61,7 @@ const STOPWORDS: &[&str] = &[
     "how", "i", "id", "if", "ill", "im", "in", "into", "is", "it", "its", "ive", "just", "kinda",
     "know", "let", "like", "lol", "long", "me", "might", "more", "much", "my", "need", "of",
     "offer", "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really",
-    "sell", "so", "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the",
+    "sell", "should", "so", "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the",
     "their", "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u",
     "um", "up", "us", "very", "wanna", "want", "was", "we", "were", "what", "whats", "when",
     "where", "which", "while", "who", "why", "will", "with", "would", "ya", "yall", "yeah", "you",

@@ -351,7 +351,7 @@ impl Ctx<'_> {
                 heading_hit = overlap > 0.0;
                 // A FAQ entry answers a narrower question than a row of the
                 // same field: it wins on its own words, not on the field alone.
-                (0.8 * canon).max(1.2 * overlap)
+                (0.8 * canon + 0.5 * overlap).max(1.2 * overlap)
             }
             UnitKind::Paragraph => 0.0,
         };
@@ -381,6 +381,11 @@ impl Ctx<'_> {
             .map(|t| t.idf)
             .sum();
         hit / total
+    }
+
+    /// Whether the question asks if something is offered ("do you do ...").
+    fn asks_offer(&self) -> bool {
+        self.cfg().answer.offer_phrases.iter().filter_map(|p| super::question::Phrase::compile(p)).any(|p| !p.find(&self.q).is_empty())
     }
 
     /// Share of the topic that no unit of `units` mentions (0 with no topic).
@@ -575,6 +580,19 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             best.unit.field, best.f, best.t
         )
     });
+    // "Do you do X?" about a service we have: yes, and what it is for.
+    if ctx.topic.is_empty() && best.f < 1.0 && ctx.asks_offer() {
+        let purpose = ctx.engine.fields.canon_of_name("Purpose");
+        let unit = page_units
+            .iter()
+            .find(|u| u.kind == UnitKind::Row && purpose.is_some() && ctx.engine.fields.canon_of_name(&u.field) == purpose)
+            .or_else(|| page_units.iter().find(|u| u.kind == UnitKind::Paragraph));
+        if let Some(u) = unit {
+            tr.log(|| "asks whether the named service is offered: yes, with what it is for".into());
+            let scored = ctx.score(u.clone());
+            return ctx.answer(raw, &page_units, &scored, 0.8 * hit.strength);
+        }
+    }
     // Rule 5: another page addresses it clearly while this one does not.
     if quality < 0.6 {
         if let Some(other) = ctx.best_elsewhere(&[hit.page]) {
@@ -670,7 +688,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
     if ctx.topic.is_empty() {
-        return field_only(ctx, raw, &scored, tr);
+        return field_only(ctx, raw, &scored, hits, tr);
     }
     let offer = cfg
         .answer
@@ -762,15 +780,23 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             .collect();
         format!("no service named; pages by topic: {}", v.join(", "))
     });
-    let Some((top, p1, cov1)) = ranked.first().map(|(p, s, c, _)| (*p, *s, *c)) else {
+    let Some((top, p1, mut cov1)) = ranked.first().map(|(p, s, c, _)| (*p, *s, *c)) else {
         return ctx.fallback(raw, 0.0, "no page mentions the topic", tr);
     };
+    // A FAQ heading the question restates in full ("running late") carries
+    // the page even when the question has words the page does not.
+    let restated = ranked[0].3.iter().any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).f >= 1.19);
+    if restated {
+        cov1 = cov1.max(0.75);
+    }
     if cov1 < 0.5 {
         return ctx.fallback(raw, cov1, "no page covers the topic well", tr);
     }
     let close: Vec<(usize, f32)> = ranked
         .iter()
-        .filter(|(_, s, c, _)| *c >= 0.5 && *s >= p1 - margin)
+        .enumerate()
+        .filter(|(i, (_, s, c, _))| (*i == 0 || *c >= 0.5) && *s >= p1 - margin)
+        .map(|(_, x)| x)
         .map(|(p, s, _, _)| (*p, *s))
         .collect();
     if close.len() >= 2 {
@@ -810,7 +836,24 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
 }
 
 /// Only a field was asked ("is there parking"): the one page that has it.
-fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], tr: &mut Trace) -> Reply {
+/// Words that partly name services ("peel") narrow it to those services.
+fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) -> Reply {
+    let hinted: Vec<(usize, f32)> = hits.iter().filter(|h| !h.named).map(|h| (h.page, h.strength)).collect();
+    if let Some(&(first, s1)) = hinted.first() {
+        let close: Vec<(usize, f32)> = hinted.iter().filter(|(_, s)| *s >= s1 - ctx.cfg().answer.clarify_margin).cloned().collect();
+        if close.len() >= 2 {
+            return ctx.clarify(raw, close, tr);
+        }
+        let slug = ctx.snap.gen.catalog.pages[first].slug.clone();
+        let (units_p, best) = ctx.best_on_page(&slug);
+        if let Some(best) = best.filter(|b| b.f >= 0.9) {
+            let conf = (0.3 + 0.7 * best.quality()) * (0.5 + s1).min(1.0);
+            tr.log(|| format!("field asked of the one service a word hints at: {slug} -> confidence {conf:.2}"));
+            if conf >= ctx.cfg().answer.answer_threshold {
+                return ctx.answer(raw, &units_p, &best, conf);
+            }
+        }
+    }
     let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
     let Some(best) = best.filter(|b| b.f >= 0.9) else {
         return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);

@@ -570,9 +570,8 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     let unknown = ctx.unknown_share();
     // Words the page does not mention lower confidence; words the whole
     // content never mentions ("migraines") lower it most.
-    let penalty = ((uncovered - unknown).max(0.0) * if best.f >= 1.0 { 0.3 } else { 0.6 }
-        + 0.7 * unknown)
-        .min(1.0);
+    let weight = if best.f >= 1.0 { 0.3 } else { 0.6 };
+    let penalty = ((uncovered - unknown).max(0.0) * weight + unknown * (weight + 0.1)).min(1.0);
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
         format!(

@@ -1,0 +1,120 @@
+//! The command line as staff and outside checks use it.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn frontdesk(tmp: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("frontdesk").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--index")
+        .arg(tmp.join("index"));
+    cmd
+}
+
+#[test]
+fn ask_builds_the_index_when_missing_and_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    frontdesk(tmp.path())
+        .args(["ask", "how long is microneedling downtime"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Microneedling").and(predicate::str::contains("Minimal, with some redness")))
+        .stderr(predicate::str::contains("indexed 38 pages"));
+    // Second run: index present and fresh, nothing rebuilt.
+    frontdesk(tmp.path())
+        .args(["ask", "botox price"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("indexed").not());
+}
+
+#[test]
+fn ask_json_keeps_the_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = frontdesk(tmp.path()).args(["ask", "--json", "dysport cost"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["question", "kind", "page", "title", "field", "answer", "confidence", "options", "source"] {
+        assert!(v.get(key).is_some(), "missing {key} in {v}");
+    }
+    assert_eq!(v["kind"], "answer");
+    assert_eq!(v["page"], "dysport");
+    assert_eq!(v["field"], "Price");
+    assert!(v["options"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn ask_reads_a_batch_from_stdin_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = "how much is prp\ni cant breathe and my throat feels tight after my iv\n\ndo you do liposuction\n\"AND( title:\n";
+    let out = frontdesk(tmp.path()).args(["ask", "--json"]).write_stdin(input).output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 5, "one JSON line per input line, blank ones included");
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["clarify", "urgent", "fallback", "fallback", "fallback"]);
+    assert!(lines[0]["options"].as_array().unwrap().len() >= 2);
+    assert_eq!(lines[1]["question"], "i cant breathe and my throat feels tight after my iv");
+}
+
+#[test]
+fn explain_shows_the_reasoning() {
+    let tmp = tempfile::tempdir().unwrap();
+    frontdesk(tmp.path())
+        .args(["ask", "--explain", "microneedeling price?"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("name: microneedling").and(predicate::str::contains("kind: answer")));
+}
+
+#[test]
+fn eval_reports_and_gates_on_accuracy() {
+    let tmp = tempfile::tempdir().unwrap();
+    frontdesk(tmp.path())
+        .args(["eval", "tests/questions.yaml", "--min-accuracy", "0.9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("urgent").and(predicate::str::contains("accuracy=")));
+    frontdesk(tmp.path()).args(["eval", "tests/questions.yaml", "--min-accuracy", "1.01"]).assert().code(1);
+    let out = frontdesk(tmp.path()).args(["eval", "--json", "tests/questions.yaml"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["accuracy"].as_f64().unwrap() >= 0.9);
+}
+
+#[test]
+fn index_prints_a_summary_and_check_lints() {
+    let tmp = tempfile::tempdir().unwrap();
+    frontdesk(tmp.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("indexed 38 pages").and(predicate::str::contains("1 drafts skipped")))
+        .stdout(predicate::str::contains("mojibake"));
+    frontdesk(tmp.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("draft page").and(predicate::str::contains("0 errors")));
+    frontdesk(tmp.path())
+        .args(["--content", "tests/fixtures/broken-site", "check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("services/broken.md"));
+}
+
+#[test]
+fn bad_config_names_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("bad.toml");
+    std::fs::write(&cfg, "[answer]\nanswer_threshold = 7\n").unwrap();
+    frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["ask", "hi"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("answer_threshold")));
+}

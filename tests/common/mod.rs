@@ -1,0 +1,48 @@
+//! Shared helpers for integration tests: an engine over a content directory
+//! with its index in a fresh temporary directory.
+
+#![allow(dead_code)]
+
+use frontdesk::{Config, Engine};
+use std::path::{Path, PathBuf};
+
+/// The repository's shipped content.
+pub fn shipped_content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// A fixture directory under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Config pointing at `content`, with index and data in `tmp`.
+pub fn config(content: &Path, tmp: &Path) -> Config {
+    let mut c = Config::default();
+    c.paths.content = content.to_path_buf();
+    c.paths.index = tmp.join("index");
+    c.paths.data = tmp.join("data");
+    c
+}
+
+/// An engine over `content`, index built into a temp dir kept alive by the guard.
+pub fn engine(content: &Path) -> (tempfile::TempDir, Engine) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (engine, _, err) = Engine::open_or_build(config(content, tmp.path())).expect("engine opens");
+    assert!(err.is_none(), "{err:?}");
+    (tmp, engine)
+}
+
+/// Copies a directory tree (for tests that edit content).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

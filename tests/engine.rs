@@ -1,0 +1,133 @@
+//! Engine behaviour on small fixture sites and hostile input.
+//!
+//! Properties tested here:
+//! - hostile questions (query syntax, huge, emoji, zero-width, RTL, empty) answer without error;
+//! - a broken page is reported with its path and skipped, the others answer;
+//! - a failed rebuild leaves the previous index answering;
+//! - a draft page is never answered from; TOML front matter is read;
+//! - follow-ups use the previous service; a clarify choice answers that service.
+
+mod common;
+
+use frontdesk::{index, Engine, Kind};
+
+#[test]
+fn hostile_input_answers_without_error() {
+    let (_tmp, engine) = common::engine(&common::shipped_content());
+    let long = "botox ".repeat(1000) + &"x".repeat(5000);
+    let inputs = [
+        "\"AND(",
+        "title: botox",
+        "field:Cost AND text:*",
+        "botox^10 OR (price~2",
+        "[1 TO *] {} \\ / ! ? : ' \" ~ ^ * ( ) + -",
+        &long,
+        "💉💉💉 botox 😩🙏",
+        "\u{200b}\u{200c}\u{200d}botox\u{feff} price",
+        "\u{202e}xotob\u{202c} \u{05e9}\u{05dc}\u{05d5}\u{05dd} price",
+        "",
+        "   ",
+        "\n\t",
+        "%s %n {{}} <script>alert(1)</script>",
+        "ＢＯＴＯＸ　ｐｒｉｃｅ",
+    ];
+    for q in inputs {
+        let r = engine.answer(q);
+        assert!((0.0..=1.0).contains(&r.confidence), "{q:?}: {r:?}");
+        assert_eq!(r.question, q);
+        if q.trim().is_empty() {
+            assert_eq!(r.kind, Kind::Fallback);
+        }
+    }
+    // Zero-width characters do not hide a service name.
+    let r = engine.answer("\u{200b}botox\u{200b} price");
+    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some("botox")));
+}
+
+#[test]
+fn broken_page_is_reported_and_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = index::build(&common::fixture("broken-site"), &tmp.path().join("index")).unwrap();
+    assert_eq!(report.errors, 1);
+    assert!(report.diagnostics.iter().any(|d| d.contains("services/broken.md")), "{:?}", report.diagnostics);
+    assert_eq!(report.pages, 1);
+    let (_t, engine) = common::engine(&common::fixture("broken-site"));
+    let r = engine.answer("how much is the glow facial");
+    assert_eq!((r.kind, r.page.as_deref(), r.field.as_deref()), (Kind::Answer, Some("glow-facial"), Some("Cost")));
+}
+
+#[test]
+fn failed_rebuild_keeps_the_old_index_answering() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("tiny-site"), &content);
+    let config = common::config(&content, tmp.path());
+    let (engine, built, _) = Engine::open_or_build(config).unwrap();
+    assert!(built.is_some());
+    let before = index::current(&tmp.path().join("index")).unwrap();
+    // The content disappears (a bad deploy): the rebuild must fail...
+    std::fs::remove_dir_all(&content).unwrap();
+    std::fs::create_dir_all(&content).unwrap();
+    assert!(engine.rebuild().is_err());
+    // ...and the old generation stays current and answering.
+    assert_eq!(index::current(&tmp.path().join("index")).unwrap(), before);
+    let r = engine.answer("glow facial price");
+    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some("glow-facial")));
+    // A fresh engine opens the same good index too.
+    let fresh = Engine::open(common::config(&content, tmp.path())).unwrap();
+    assert_eq!(fresh.answer("glow facial price").page.as_deref(), Some("glow-facial"));
+}
+
+#[test]
+fn drafts_are_never_answered_and_toml_front_matter_is_read() {
+    let (_t, engine) = common::engine(&common::fixture("tiny-site"));
+    let r = engine.answer("how much is a brow lift");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
+    assert!(engine.services().iter().all(|s| s.slug != "brow-lift"));
+    let (_t2, shipped) = common::engine(&common::shipped_content());
+    let r = shipped.answer("led light therapy cost");
+    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some("led-light-therapy")));
+}
+
+#[test]
+fn follow_ups_and_clarify_choices() {
+    let (_t, engine) = common::engine(&common::shipped_content());
+    let r = engine.answer_in_context("how much is it?", Some("botox"));
+    assert_eq!((r.kind, r.page.as_deref(), r.field.as_deref()), (Kind::Answer, Some("botox"), Some("Cost")));
+    // A follow-up naming another service answers that service.
+    let r = engine.answer_in_context("and dysport?  how much", Some("botox"));
+    assert_eq!(r.page.as_deref(), Some("dysport"));
+    let r = engine.answer("how much is prp");
+    assert_eq!(r.kind, Kind::Clarify);
+    let pick = &r.options[0].page;
+    let r = engine.answer_for_page("how much is prp", pick);
+    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some(pick.as_str())));
+}
+
+#[test]
+fn changed_content_is_picked_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("tiny-site"), &content);
+    let (engine, _, _) = Engine::open_or_build(common::config(&content, tmp.path())).unwrap();
+    assert!(engine.answer("glow facial price").answer.contains("$90"));
+    let page = content.join("services/glow-facial.md");
+    let text = std::fs::read_to_string(&page).unwrap().replace("$90", "$95");
+    std::fs::write(&page, text).unwrap();
+    assert!(engine.refresh_if_stale().unwrap().is_some(), "stale content is rebuilt");
+    assert!(engine.answer("glow facial price").answer.contains("$95"));
+    assert!(engine.refresh_if_stale().unwrap().is_none(), "fresh content is not rebuilt");
+}
+
+#[test]
+fn answers_carry_partner_rows_and_sources() {
+    let (_t, engine) = common::engine(&common::shipped_content());
+    let r = engine.answer("how long is microneedling downtime");
+    assert_eq!((r.page.as_deref(), r.field.as_deref()), (Some("microneedling"), Some("Downtime")));
+    assert_eq!(r.answer, "Minimal, with some redness and swelling");
+    assert!(r.related.iter().any(|x| x.field == "Recovery Time"));
+    assert!(r.source.as_deref().unwrap().starts_with("services/microneedling.md:"));
+    // Mojibake is repaired before anyone sees it.
+    let r = engine.answer("can you do microneedling on my neck");
+    assert!(r.answer.contains("décolletage"), "{}", r.answer);
+}

@@ -1,0 +1,22 @@
+//! The eval thresholds on the shipped content: the dev questions and an
+//! independently written held-out set, scored exactly as the outside checks.
+
+mod common;
+
+use frontdesk::eval;
+
+fn run(file: &str) -> eval::Report {
+    let (_tmp, engine) = common::engine(&common::shipped_content());
+    let items = eval::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file)).unwrap();
+    let report = eval::run(&engine, &items);
+    println!("{file}:\n{report}");
+    report
+}
+
+#[test]
+fn dev_questions_meet_the_thresholds() {
+    let r = run("questions.yaml");
+    assert!(r.accuracy >= 0.90, "accuracy {:.3}", r.accuracy);
+    assert!(r.answer_precision >= 0.97, "answer precision {:.3}", r.answer_precision);
+    assert_eq!(r.recall("urgent"), 1.0, "every urgent question is urgent");
+}

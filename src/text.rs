@@ -54,18 +54,23 @@ pub fn is_stopword(word: &str) -> bool {
 
 // Sorted for binary search (a unit test checks the order).
 const STOPWORDS: &[&str] = &[
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "anybody", "anyone",
-    "anything", "are", "as", "at", "be", "been", "before", "being", "but", "by", "can", "carry",
-    "could", "did", "do", "does", "doing", "dont", "even", "ever", "for", "from", "get", "gets",
-    "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "hello", "hey", "hi",
-    "how", "i", "id", "if", "ill", "im", "in", "into", "is", "it", "its", "ive", "just", "kinda",
-    "know", "let", "like", "lol", "long", "me", "might", "more", "much", "my", "need", "of",
-    "offer", "offered", "ok", "okay", "on", "or", "our", "please", "pls", "provide", "really",
-    "sell", "should", "so", "some", "someone", "still", "super", "thank", "thanks", "that", "thats", "the",
-    "their", "them", "then", "there", "these", "they", "thing", "this", "those", "to", "too", "u",
-    "um", "up", "us", "very", "wanna", "want", "was", "we", "were", "what", "whats", "when",
-    "where", "which", "while", "who", "why", "will", "with", "would", "ya", "yall", "yeah", "you",
-    "your", "youre",
+    "a", "about", "actually", "after", "again", "ago", "all", "already", "also", "am", "an", "and",
+    "any", "anybody", "anyone", "anything", "are", "as", "at", "basically", "be", "been", "before",
+    "being", "bit", "btw", "but", "by", "can", "carry", "could", "curious", "currently", "day",
+    "days", "did", "do", "does", "doing", "done", "dont", "early", "else", "even", "ever", "fast",
+    "for", "from", "get", "gets", "getting", "go", "going", "gonna", "got", "gotta", "guys", "had",
+    "has", "have", "having", "hello", "hey", "hi", "hmm", "how", "i", "id", "idk", "if", "ill",
+    "im", "in", "into", "is", "it", "its", "ive", "just", "kinda", "know", "later", "let", "like",
+    "literally", "little", "lol", "long", "lot", "maybe", "me", "might", "month", "months", "more",
+    "morning", "much", "my", "need", "next", "night", "normally", "now", "of", "offer", "offered",
+    "ok", "okay", "omg", "on", "only", "or", "our", "person", "please", "pls", "pretty",
+    "probably", "provide", "question", "quick", "quickly", "really", "recently", "sell", "should",
+    "since", "so", "some", "someone", "soon", "still", "stuff", "super", "tbh", "thank", "thanks",
+    "that", "thats", "the", "their", "them", "then", "there", "these", "they", "thing", "things",
+    "this", "those", "to", "today", "tomorrow", "tonight", "too", "u", "um", "up", "us", "usually",
+    "very", "wanna", "want", "was", "we", "week", "weeks", "were", "what", "whats", "when",
+    "where", "which", "while", "who", "why", "will", "with", "wonder", "wondering", "would", "ya",
+    "yall", "yeah", "year", "years", "yesterday", "you", "your", "youre",
 ];
 
 #[cfg(test)]

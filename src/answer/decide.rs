@@ -26,6 +26,7 @@ use super::units::{self, UnitDoc};
 use super::{Engine, Snapshot};
 use crate::content::UnitKind;
 use crate::text;
+
 use std::collections::HashMap;
 use tantivy::Searcher;
 
@@ -80,7 +81,7 @@ impl Scored {
             UnitKind::Faq => 0.0,
             UnitKind::Paragraph => -0.3,
         };
-        self.f.min(1.25) + 0.6 * self.t + prior
+        self.f.min(2.5) + 0.6 * self.t + prior
     }
 }
 
@@ -93,6 +94,11 @@ struct Ctx<'a> {
     /// Question positions that name the service.
     mask: Vec<bool>,
     topic: Vec<TopicTok>,
+    /// The topic plus the field-phrase words at half weight.
+    evidence: Vec<TopicTok>,
+    /// Field scores with partner fields filled in (a page without Anesthesia
+    /// answers a numbing question from Pain Level).
+    eff: Vec<f32>,
     max_idf: f32,
 }
 
@@ -207,6 +213,18 @@ pub fn decide(
             .collect();
         format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
     });
+    let mut evidence: Vec<TopicTok> = topic.iter().map(|t| TopicTok { stems: t.stems.clone(), idf: t.idf }).collect();
+    for (i, t) in q.toks.iter().enumerate() {
+        if fs.used[i] && !t.stop && !mask[i] {
+            let mut stems = vec![t.stem.clone()];
+            stems.extend(t.alts.iter().cloned());
+            let idf = stems.iter().filter_map(|s| units::idf(&searcher, snap, s)).fold(0.0, f32::max);
+            if idf > 0.0 {
+                evidence.push(TopicTok { stems, idf: 0.5 * idf });
+            }
+        }
+    }
+    let eff = engine.fields.with_partners(&fs.scores);
     let ctx = Ctx {
         engine,
         snap,
@@ -215,6 +233,8 @@ pub fn decide(
         fs,
         mask,
         topic,
+        evidence,
+        eff,
         max_idf,
     };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
@@ -312,7 +332,7 @@ impl Ctx<'_> {
             UnitKind::Row => {
                 let canon = fields
                     .canon_of_name(&unit.field)
-                    .map(|c| self.fs.scores[c])
+                    .map(|c| self.eff[c])
                     .unwrap_or(0.0);
                 let content: Vec<&String> = unit
                     .field_stems
@@ -330,7 +350,7 @@ impl Ctx<'_> {
                 let canon = fields
                     .canons_of_heading(&unit.field)
                     .into_iter()
-                    .map(|(c, hw)| self.fs.scores[c] * hw.min(1.0))
+                    .map(|(c, hw)| self.eff[c] * hw.min(1.0))
                     .fold(0.0, f32::max);
                 let page = self.page_index(&unit.slug);
                 let names = page.map(|p| self.name_stems(p)).unwrap_or_default();
@@ -356,7 +376,7 @@ impl Ctx<'_> {
             UnitKind::Paragraph => 0.0,
         };
         let rows_name = unit.kind == UnitKind::Row;
-        let t = self.coverage(|s| {
+        let t = self.evidence_coverage(|s| {
             unit.text_stems.iter().any(|x| x == s)
                 || (rows_name && unit.field_stems.iter().any(|x| x == s))
         });
@@ -366,6 +386,23 @@ impl Ctx<'_> {
             t,
             heading_hit,
         }
+    }
+
+    /// Like [`Self::coverage`], over the topic and (at half weight) the words
+    /// of the field phrases: a row that literally says what was asked
+    /// ("numbness") is the better answer.
+    fn evidence_coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
+        let total: f32 = self.evidence.iter().map(|t| t.idf).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let hit: f32 = self
+            .evidence
+            .iter()
+            .filter(|t| t.stems.iter().any(|s| has(s)))
+            .map(|t| t.idf)
+            .sum();
+        hit / total
     }
 
     /// IDF-weighted share of the topic for which `has` is true.
@@ -383,9 +420,24 @@ impl Ctx<'_> {
         hit / total
     }
 
+    /// Pages sharing a tag that the question's topic names, when at least
+    /// two pages carry it (a tag on one page is no category).
+    fn tagged_pages(&self) -> Vec<usize> {
+        let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in self.snap.gen.catalog.pages.iter().enumerate() {
+            for tag in &p.tags {
+                let stems = text::stems(tag);
+                if !stems.is_empty() && stems.iter().all(|s| self.topic.iter().any(|t| t.stems.contains(s))) {
+                    by_tag.entry(tag.to_lowercase()).or_default().push(i);
+                }
+            }
+        }
+        by_tag.into_values().filter(|v| v.len() >= 2).flatten().collect()
+    }
+
     /// Whether the question asks if something is offered ("do you do ...").
     fn asks_offer(&self) -> bool {
-        self.cfg().answer.offer_phrases.iter().filter_map(|p| super::question::Phrase::compile(p)).any(|p| !p.find(&self.q).is_empty())
+        self.cfg().answer.offer_phrases.iter().filter_map(|p| super::question::Phrase::compile(p)).any(|p| p.occurs(&self.q))
     }
 
     /// Share of the topic that no unit of `units` mentions (0 with no topic).
@@ -571,7 +623,7 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     // Words the page does not mention lower confidence; words the whole
     // content never mentions ("migraines") lower it most.
     let weight = if best.f >= 1.0 { 0.3 } else { 0.6 };
-    let penalty = ((uncovered - unknown).max(0.0) * weight + unknown * (weight + 0.1)).min(1.0);
+    let penalty = ((uncovered - unknown).max(0.0) * weight + unknown * (weight + 0.3)).min(1.0);
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
         format!(
@@ -645,7 +697,10 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
                 .iter()
                 .map(|n| text::stems(n))
                 .collect();
-            let ostems = stems_of(other);
+            // Only words that tell the other service from this one count
+            // ("vi", not the "peel" both names share).
+            let own = ctx.name_stems(h.page);
+            let ostems: Vec<String> = stems_of(other).into_iter().filter(|s| !own.contains(s)).collect();
             if let Some(u) = page_units.iter().find(|u| {
                 u.kind == UnitKind::Faq
                     && (other_names
@@ -689,32 +744,20 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     if ctx.topic.is_empty() {
         return field_only(ctx, raw, &scored, hits, tr);
     }
-    let offer = cfg
-        .answer
-        .offer_phrases
-        .iter()
-        .filter_map(|p| super::question::Phrase::compile(p))
-        .any(|p| !p.find(&ctx.q).is_empty());
-    if offer {
-        return ctx.fallback(
-            raw,
-            0.6,
-            "asks whether something is offered, and it names no service we have",
-            tr,
-        );
-    }
     // Category: the topic is what several services are (their category row
-    // says "fat reduction", "neuromodulator", "laser").
+    // says "fat reduction", "neuromodulator", "laser"), or a tag several
+    // pages share ("wellness", "facials").
     let category = ctx.engine.fields.canon_of_name(&cfg.answer.category_field);
     let mut cat_pages: Vec<usize> = scored
         .iter()
         .filter(|s| {
-            s.t >= 0.99
-                && category.is_some()
+            category.is_some()
                 && ctx.engine.fields.canon_of_name(&s.unit.field) == category
+                && ctx.coverage(|x| s.unit.text_stems.iter().any(|y| y == x)) >= 0.99
         })
         .filter_map(|s| ctx.page_index(&s.unit.slug))
         .collect();
+    cat_pages.extend(ctx.tagged_pages());
     cat_pages.sort_unstable();
     cat_pages.dedup();
     if cat_pages.len() >= 2 {
@@ -730,6 +773,9 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(),
             tr,
         );
+    }
+    if ctx.asks_offer() && hits.iter().all(|h| h.named) {
+        return ctx.fallback(raw, 0.6, "asks whether something is offered, and it names no service we have", tr);
     }
     // Pages compete on how much of the topic they cover as a whole, plus a
     // hint when their name has a word of the question ("lips" -> Lip Filler).
@@ -761,13 +807,17 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
                 .find(|h| h.page == p && !h.named)
                 .map(|h| h.strength)
                 .unwrap_or(0.0);
-            let coverage = 1.0 - ctx.uncovered_by(&units);
-            let best = units
-                .iter()
-                .cloned()
-                .map(|u| ctx.score(u).rank())
-                .fold(0.0, f32::max);
-            (p, coverage + hint + 0.2 * best.min(1.5), coverage, units)
+            let mut coverage = 1.0 - ctx.uncovered_by(&units);
+            // A strongly asked field that only this page has stands for the
+            // topic ("is the office accessible": Accessibility).
+            let unique_field = ctx.fs.scores.iter().enumerate().any(|(c, &s)| s >= 1.0 && ctx.snap.canon_pages[c] == [p]);
+            if unique_field {
+                coverage = coverage.max(0.8);
+            }
+            // The best row or FAQ entry for what is asked: a page that has
+            // the asked field (or restates the question as a FAQ) leads.
+            let best_f = units.iter().cloned().map(|u| ctx.score(u).f).fold(0.0, f32::max);
+            (p, coverage + hint + 0.5 * best_f.min(1.5), coverage, units)
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -801,7 +851,9 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     if close.len() >= 2 {
         return ctx.clarify(raw, close, tr);
     }
-    if cov1 < 0.7 {
+    // A page that covers most of the topic, or clearly more than any other.
+    let p2 = ranked.get(1).map(|r| r.1).unwrap_or(0.0);
+    if cov1 < 0.7 && !(cov1 >= 0.55 && p1 - p2 >= 0.4) {
         return ctx.fallback(
             raw,
             cov1,
@@ -810,6 +862,10 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         );
     }
     let page_units = &ranked[0].3;
+    let best_f = page_units.iter().cloned().map(|u| ctx.score(u).f).fold(0.0, f32::max);
+    if best_f < 0.5 {
+        return ctx.fallback(raw, cov1 * 0.5, "no row or FAQ entry of the page fits what is asked", tr);
+    }
     let Some(best) = page_units
         .iter()
         .cloned()

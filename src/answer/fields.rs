@@ -75,18 +75,17 @@ impl FieldMatcher {
         let mut used = vec![false; n];
         let mut scores = vec![0.0; self.canons.len()];
         for (ci, ph, w) in &self.phrases {
-            for start in ph.find(q) {
-                let span = start..start + ph.len();
+            for span in ph.matches(q) {
                 // A one-word phrase inside a service name is part of the name
                 // ("red" in "red light therapy"); a longer phrase still counts
                 // ("how many treatments for acne scars").
-                if ph.len() == 1 && skip.get(start).copied().unwrap_or(false) {
+                if span.len() == 1 && skip.get(span[0]).copied().unwrap_or(false) {
                     continue;
                 }
-                if span.clone().all(|i| used[i]) {
+                if span.iter().all(|&i| used[i]) {
                     continue;
                 }
-                for i in span {
+                for &i in &span {
                     used[i] = true;
                 }
                 scores[*ci] += w;
@@ -134,6 +133,24 @@ impl FieldMatcher {
 
     pub fn name(&self, canon: usize) -> &str {
         &self.canons[canon].name
+    }
+
+    /// Field scores where a field the question did not ask gets 0.7 of the
+    /// score of an asked field it partners ("numb me" asks Anesthesia; a page
+    /// without it answers from Pain Level).
+    pub fn with_partners(&self, scores: &[f32]) -> Vec<f32> {
+        let mut eff = scores.to_vec();
+        for (a, canon) in self.canons.iter().enumerate() {
+            if scores[a] <= 0.0 {
+                continue;
+            }
+            for p in &canon.partners {
+                if let Some(pc) = self.canon_of_name(p) {
+                    eff[pc] = eff[pc].max(0.7 * scores[a].min(1.0));
+                }
+            }
+        }
+        eff
     }
 
     /// Whether `row_name` is a partner field of canonical field `canon`.

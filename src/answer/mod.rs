@@ -29,10 +29,14 @@ pub(crate) struct Snapshot {
     pub gen: Generation,
     pub names: names::NameMatcher,
     pub slugs: HashMap<String, usize>,
+    /// For each canonical field: the pages that have it (a row of one of its
+    /// variants, or a FAQ heading asking it). A field only one page has
+    /// (Parking, Membership) points at that page by itself.
+    pub canon_pages: Vec<Vec<usize>>,
 }
 
 impl Snapshot {
-    fn new(gen: Generation, config: &Config) -> Snapshot {
+    fn new(gen: Generation, config: &Config, fields: &fields::FieldMatcher) -> Snapshot {
         let all_names: Vec<Vec<String>> =
             gen.catalog.pages.iter().map(|p| p.names.clone()).collect();
         let names = names::NameMatcher::new(
@@ -48,7 +52,19 @@ impl Snapshot {
             .enumerate()
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
-        Snapshot { gen, names, slugs }
+        let mut canon_pages = vec![Vec::new(); fields.len()];
+        for (pi, p) in gen.catalog.pages.iter().enumerate() {
+            for f in &p.fields {
+                let mut cs: Vec<usize> = fields.canon_of_name(f).into_iter().collect();
+                cs.extend(fields.canons_of_heading(f).into_iter().map(|(c, _)| c));
+                for c in cs {
+                    if !canon_pages[c].contains(&pi) {
+                        canon_pages[c].push(pi);
+                    }
+                }
+            }
+        }
+        Snapshot { gen, names, slugs, canon_pages }
     }
 }
 
@@ -83,9 +99,10 @@ impl Engine {
     /// Opens the current index generation (it must exist).
     pub fn open(config: Config) -> Result<Engine> {
         let gen = index::open(&config.paths.index)?;
-        let snap = Snapshot::new(gen, &config);
+        let fields = fields::FieldMatcher::new(&config);
+        let snap = Snapshot::new(gen, &config, &fields);
         Ok(Engine {
-            fields: fields::FieldMatcher::new(&config),
+            fields,
             urgent: urgent::UrgentRules::new(&config.urgent),
             terms: question::Terms::new(&config.terms),
             config: Arc::new(config),
@@ -130,10 +147,8 @@ impl Engine {
         if current.as_deref() == Some(self.snapshot().gen.dir.as_path()) {
             return Ok(false);
         }
-        let snap = Arc::new(Snapshot::new(
-            index::open(&self.config.paths.index)?,
-            &self.config,
-        ));
+        let gen = index::open(&self.config.paths.index)?;
+        let snap = Arc::new(Snapshot::new(gen, &self.config, &self.fields));
         *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap;
         Ok(true)
     }

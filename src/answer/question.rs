@@ -71,7 +71,8 @@ impl Question {
                 let alts = terms.map.get(&stem).cloned().unwrap_or_default();
                 Tok {
                     stem,
-                    stop: text::is_stopword(&word),
+                    // Numbers ("20 min", "6 days") say when, not what.
+                    stop: text::is_stopword(&word) || word.chars().all(|c| c.is_ascii_digit()),
                     word,
                     alts,
                 }
@@ -108,13 +109,24 @@ pub struct Phrase {
 pub enum Part {
     Stem(String),
     Prefix(String),
+    /// `..` in a phrase: up to this many words of anything.
+    Gap(usize),
 }
+
+/// Most words a `..` gap in a phrase may skip.
+pub const MAX_GAP: usize = 4;
 
 impl Phrase {
     /// Compiles a phrase from config text ("throat tight*", "how much").
     pub fn compile(phrase: &str) -> Option<Phrase> {
         let mut parts = Vec::new();
         for raw in phrase.split_whitespace() {
+            if raw == ".." {
+                if !parts.is_empty() {
+                    parts.push(Part::Gap(MAX_GAP));
+                }
+                continue;
+            }
             let prefix = raw.ends_with('*');
             let ws = text::words(raw);
             for (i, w) in ws.iter().enumerate() {
@@ -128,27 +140,42 @@ impl Phrase {
         (!parts.is_empty()).then_some(Phrase { parts })
     }
 
-    /// Start positions where the phrase occurs in `q`.
-    pub fn find(&self, q: &Question) -> Vec<usize> {
-        let n = self.parts.len();
-        if q.toks.len() < n {
-            return Vec::new();
-        }
-        (0..=q.toks.len() - n)
-            .filter(|&start| {
-                self.parts.iter().enumerate().all(|(i, p)| {
-                    let t = &q.toks[start + i];
-                    match p {
-                        Part::Stem(s) => t.has_stem(s),
-                        Part::Prefix(pre) => t.word.starts_with(pre.as_str()),
-                    }
-                })
-            })
-            .collect()
+    /// Every occurrence of the phrase in `q`, as the positions of its words
+    /// (gaps excluded), leftmost first, one per start position.
+    pub fn matches(&self, q: &Question) -> Vec<Vec<usize>> {
+        (0..q.toks.len()).filter_map(|start| self.match_at(q, start, 0, Vec::new())).collect()
     }
 
+    /// Whether the phrase occurs in `q`.
+    pub fn occurs(&self, q: &Question) -> bool {
+        (0..q.toks.len()).any(|start| self.match_at(q, start, 0, Vec::new()).is_some())
+    }
+
+    fn match_at(&self, q: &Question, pos: usize, part: usize, mut got: Vec<usize>) -> Option<Vec<usize>> {
+        let Some(p) = self.parts.get(part) else { return Some(got) };
+        match p {
+            Part::Gap(max) => (0..=*max).find_map(|skip| {
+                (pos + skip < q.toks.len()).then(|| self.match_at(q, pos + skip, part + 1, got.clone())).flatten()
+            }),
+            Part::Stem(_) | Part::Prefix(_) => {
+                let t = q.toks.get(pos)?;
+                let ok = match p {
+                    Part::Stem(s) => t.has_stem(s),
+                    Part::Prefix(pre) => t.word.starts_with(pre.as_str()),
+                    Part::Gap(_) => unreachable!(),
+                };
+                if !ok {
+                    return None;
+                }
+                got.push(pos);
+                self.match_at(q, pos + 1, part + 1, got)
+            }
+        }
+    }
+
+    /// Number of words the phrase matches (gaps not counted).
     pub fn len(&self) -> usize {
-        self.parts.len()
+        self.parts.iter().filter(|p| !matches!(p, Part::Gap(_))).count()
     }
 }
 
@@ -162,12 +189,11 @@ mod tests {
             "My throat's tightening and I can't breathe!",
             &Default::default(),
         );
-        assert_eq!(Phrase::compile("cant breathe").unwrap().find(&q), vec![5]);
-        assert_eq!(Phrase::compile("throat* tight*").unwrap().find(&q), vec![1]);
-        assert!(Phrase::compile("trouble breathing")
-            .unwrap()
-            .find(&q)
-            .is_empty());
+        assert_eq!(Phrase::compile("cant breathe").unwrap().matches(&q), vec![vec![5, 6]]);
+        assert_eq!(Phrase::compile("throat* tight*").unwrap().matches(&q), vec![vec![1, 2]]);
+        assert!(!Phrase::compile("trouble breathing").unwrap().occurs(&q));
+        let q = Question::new("how long does a b12 shot take", &Default::default());
+        assert_eq!(Phrase::compile("how long does .. take").unwrap().matches(&q), vec![vec![0, 1, 2, 6]]);
     }
 
     #[test]

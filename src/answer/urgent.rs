@@ -33,7 +33,7 @@ impl UrgentRules {
 
     /// The name of the first rule that fires, if any.
     pub fn check(&self, q: &Question) -> Option<&str> {
-        if self.informational.iter().any(|p| !p.find(q).is_empty()) {
+        if self.informational.iter().any(|p| p.occurs(q)) {
             return None;
         }
         self.rules
@@ -41,7 +41,7 @@ impl UrgentRules {
             .find(|(_, groups)| {
                 groups
                     .iter()
-                    .all(|g| g.iter().any(|p| !p.find(q).is_empty()))
+                    .all(|g| g.iter().any(|p| p.occurs(q)))
             })
             .map(|(name, _)| name.as_str())
     }

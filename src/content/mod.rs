@@ -55,6 +55,8 @@ pub struct Page {
     /// Hugo weight (lower = more prominent); `i64::MAX` when absent.
     pub weight: i64,
     pub description: Option<String>,
+    /// Hugo tags (categories; not trusted as names: sites carry stale tags).
+    pub tags: Vec<String>,
     pub units: Vec<Unit>,
 }
 
@@ -276,6 +278,7 @@ pub fn parse_page(rel: &str, text: &str) -> Result<(Page, Vec<Diagnostic>), Diag
         draft: front.draft,
         weight: front.weight.unwrap_or(i64::MAX),
         description: front.description,
+        tags: front.tags,
         units,
     };
     Ok((page, diags))

@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 2;
+const CATALOG_VERSION: u32 = 3;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -75,6 +75,9 @@ pub struct PageEntry {
     pub description: Option<String>,
     /// Row names and FAQ headings, in page order.
     pub fields: Vec<String>,
+    /// Hugo tags: categories several services share ("Wellness", "Laser").
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// Whether the page describes one service (its table has a `Name` row),
     /// as opposed to general pages (hours, policies, aftercare).
     pub is_service: bool,
@@ -316,6 +319,7 @@ fn page_entry(page: &Page) -> PageEntry {
         names: page.names.clone(),
         weight: page.weight,
         description: page.description.clone(),
+        tags: page.tags.clone(),
         is_service: page.units.iter().any(|u| is_identity_row(page, u)),
         fields: page
             .units

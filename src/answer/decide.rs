@@ -128,7 +128,7 @@ pub fn decide(
             )
         });
     }
-    let mut named = resolve_named(&hits, &q, &cfg.answer.category_nouns, &mut tr);
+    let mut named = resolve_named(&hits, &q, &snap.names, &cfg.answer.category_nouns, &mut tr);
     match mode {
         Mode::Page(slug) => {
             if let Some(&pi) = snap.slugs.get(slug) {
@@ -213,14 +213,26 @@ pub fn decide(
             .collect();
         format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
     });
-    let mut evidence: Vec<TopicTok> = topic.iter().map(|t| TopicTok { stems: t.stems.clone(), idf: t.idf }).collect();
+    let mut evidence: Vec<TopicTok> = topic
+        .iter()
+        .map(|t| TopicTok {
+            stems: t.stems.clone(),
+            idf: t.idf,
+        })
+        .collect();
     for (i, t) in q.toks.iter().enumerate() {
         if fs.used[i] && !t.stop && !mask[i] {
             let mut stems = vec![t.stem.clone()];
             stems.extend(t.alts.iter().cloned());
-            let idf = stems.iter().filter_map(|s| units::idf(&searcher, snap, s)).fold(0.0, f32::max);
+            let idf = stems
+                .iter()
+                .filter_map(|s| units::idf(&searcher, snap, s))
+                .fold(0.0, f32::max);
             if idf > 0.0 {
-                evidence.push(TopicTok { stems, idf: 0.5 * idf });
+                evidence.push(TopicTok {
+                    stems,
+                    idf: 0.5 * idf,
+                });
             }
         }
     }
@@ -251,6 +263,7 @@ pub fn decide(
 fn resolve_named(
     hits: &[NameHit],
     q: &Question,
+    names: &super::names::NameMatcher,
     category_nouns: &[String],
     tr: &mut Trace,
 ) -> Vec<NameHit> {
@@ -266,9 +279,7 @@ fn resolve_named(
         named.retain(|h| h.full);
     }
     named.retain(|h| {
-        let shared = hits
-            .iter()
-            .any(|o| o.page != h.page && o.positions.iter().any(|p| h.positions.contains(p)));
+        let shared = h.positions.iter().any(|&p| names.shared(&q.toks[p].stem));
         let last = h.positions.iter().max().copied();
         let next_is_category = last
             .and_then(|l| q.toks.get(l + 1))
@@ -427,17 +438,30 @@ impl Ctx<'_> {
         for (i, p) in self.snap.gen.catalog.pages.iter().enumerate() {
             for tag in &p.tags {
                 let stems = text::stems(tag);
-                if !stems.is_empty() && stems.iter().all(|s| self.topic.iter().any(|t| t.stems.contains(s))) {
+                if !stems.is_empty()
+                    && stems
+                        .iter()
+                        .all(|s| self.topic.iter().any(|t| t.stems.contains(s)))
+                {
                     by_tag.entry(tag.to_lowercase()).or_default().push(i);
                 }
             }
         }
-        by_tag.into_values().filter(|v| v.len() >= 2).flatten().collect()
+        by_tag
+            .into_values()
+            .filter(|v| v.len() >= 2)
+            .flatten()
+            .collect()
     }
 
     /// Whether the question asks if something is offered ("do you do ...").
     fn asks_offer(&self) -> bool {
-        self.cfg().answer.offer_phrases.iter().filter_map(|p| super::question::Phrase::compile(p)).any(|p| p.occurs(&self.q))
+        self.cfg()
+            .answer
+            .offer_phrases
+            .iter()
+            .filter_map(|p| super::question::Phrase::compile(p))
+            .any(|p| p.occurs(&self.q))
     }
 
     /// Share of the topic that no unit of `units` mentions (0 with no topic).
@@ -636,7 +660,11 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
         let purpose = ctx.engine.fields.canon_of_name("Purpose");
         let unit = page_units
             .iter()
-            .find(|u| u.kind == UnitKind::Row && purpose.is_some() && ctx.engine.fields.canon_of_name(&u.field) == purpose)
+            .find(|u| {
+                u.kind == UnitKind::Row
+                    && purpose.is_some()
+                    && ctx.engine.fields.canon_of_name(&u.field) == purpose
+            })
             .or_else(|| page_units.iter().find(|u| u.kind == UnitKind::Paragraph));
         if let Some(u) = unit {
             tr.log(|| "asks whether the named service is offered: yes, with what it is for".into());
@@ -700,7 +728,10 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
             // Only words that tell the other service from this one count
             // ("vi", not the "peel" both names share).
             let own = ctx.name_stems(h.page);
-            let ostems: Vec<String> = stems_of(other).into_iter().filter(|s| !own.contains(s)).collect();
+            let ostems: Vec<String> = stems_of(other)
+                .into_iter()
+                .filter(|s| !own.contains(s))
+                .collect();
             if let Some(u) = page_units.iter().find(|u| {
                 u.kind == UnitKind::Faq
                     && (other_names
@@ -775,7 +806,12 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         );
     }
     if ctx.asks_offer() && hits.iter().all(|h| h.named) {
-        return ctx.fallback(raw, 0.6, "asks whether something is offered, and it names no service we have", tr);
+        return ctx.fallback(
+            raw,
+            0.6,
+            "asks whether something is offered, and it names no service we have",
+            tr,
+        );
     }
     // Pages compete on how much of the topic they cover as a whole, plus a
     // hint when their name has a word of the question ("lips" -> Lip Filler).
@@ -810,13 +846,22 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             let mut coverage = 1.0 - ctx.uncovered_by(&units);
             // A strongly asked field that only this page has stands for the
             // topic ("is the office accessible": Accessibility).
-            let unique_field = ctx.fs.scores.iter().enumerate().any(|(c, &s)| s >= 1.0 && ctx.snap.canon_pages[c] == [p]);
+            let unique_field = ctx
+                .fs
+                .scores
+                .iter()
+                .enumerate()
+                .any(|(c, &s)| s >= 1.0 && ctx.snap.canon_pages[c] == [p]);
             if unique_field {
                 coverage = coverage.max(0.8);
             }
             // The best row or FAQ entry for what is asked: a page that has
             // the asked field (or restates the question as a FAQ) leads.
-            let best_f = units.iter().cloned().map(|u| ctx.score(u).f).fold(0.0, f32::max);
+            let best_f = units
+                .iter()
+                .cloned()
+                .map(|u| ctx.score(u).f)
+                .fold(0.0, f32::max);
             (p, coverage + hint + 0.5 * best_f.min(1.5), coverage, units)
         })
         .collect();
@@ -834,7 +879,10 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     };
     // A FAQ heading the question restates in full ("running late") carries
     // the page even when the question has words the page does not.
-    let restated = ranked[0].3.iter().any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).f >= 1.19);
+    let restated = ranked[0]
+        .3
+        .iter()
+        .any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).f >= 1.19);
     if restated {
         cov1 = cov1.max(0.75);
     }
@@ -862,9 +910,18 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         );
     }
     let page_units = &ranked[0].3;
-    let best_f = page_units.iter().cloned().map(|u| ctx.score(u).f).fold(0.0, f32::max);
+    let best_f = page_units
+        .iter()
+        .cloned()
+        .map(|u| ctx.score(u).f)
+        .fold(0.0, f32::max);
     if best_f < 0.5 {
-        return ctx.fallback(raw, cov1 * 0.5, "no row or FAQ entry of the page fits what is asked", tr);
+        return ctx.fallback(
+            raw,
+            cov1 * 0.5,
+            "no row or FAQ entry of the page fits what is asked",
+            tr,
+        );
     }
     let Some(best) = page_units
         .iter()
@@ -893,9 +950,17 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
 /// Only a field was asked ("is there parking"): the one page that has it.
 /// Words that partly name services ("peel") narrow it to those services.
 fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) -> Reply {
-    let hinted: Vec<(usize, f32)> = hits.iter().filter(|h| !h.named).map(|h| (h.page, h.strength)).collect();
+    let hinted: Vec<(usize, f32)> = hits
+        .iter()
+        .filter(|h| !h.named)
+        .map(|h| (h.page, h.strength))
+        .collect();
     if let Some(&(first, s1)) = hinted.first() {
-        let close: Vec<(usize, f32)> = hinted.iter().filter(|(_, s)| *s >= s1 - ctx.cfg().answer.clarify_margin).cloned().collect();
+        let close: Vec<(usize, f32)> = hinted
+            .iter()
+            .filter(|(_, s)| *s >= s1 - ctx.cfg().answer.clarify_margin)
+            .cloned()
+            .collect();
         if close.len() >= 2 {
             return ctx.clarify(raw, close, tr);
         }

@@ -53,7 +53,13 @@ impl FieldMatcher {
             canons.push(canon(f));
             for p in &f.phrases {
                 if let Some(ph) = Phrase::compile(p) {
-                    let w = phrase_weight(ph.len());
+                    // A phrase with a gap ("how long does .. take") is a
+                    // pattern, not a longer phrase: it counts as one.
+                    let w = if ph.has_gap() {
+                        1.0
+                    } else {
+                        phrase_weight(ph.len())
+                    };
                     phrases.push((i, ph, w));
                 }
             }

@@ -64,7 +64,12 @@ impl Snapshot {
                 }
             }
         }
-        Snapshot { gen, names, slugs, canon_pages }
+        Snapshot {
+            gen,
+            names,
+            slugs,
+            canon_pages,
+        }
     }
 }
 

@@ -174,6 +174,11 @@ impl NameMatcher {
         out
     }
 
+    /// Whether several pages' names use this stem ("laser", "filler").
+    pub fn shared(&self, stem: &str) -> bool {
+        self.name_df.get(stem).copied().unwrap_or(0) >= 2
+    }
+
     /// All pages the question names or hints at, best first.
     ///
     /// `known(stem)` tells whether a word occurs in the content; known words
@@ -298,6 +303,34 @@ impl NameMatcher {
             && self.name_df.get(&name.stems[0]).copied().unwrap_or(0) == 1
             && self.text_df.get(&name.stems[0]).copied().unwrap_or(0) <= 2;
         let most_of_name = matched >= 2 && first_matched && coverage >= 0.6;
+        // Most of the name close together, and the rest of it further on in
+        // the question ("under my eye ... after my filler"): the full name.
+        if matched >= 2 {
+            let mut rest: Vec<usize> = Vec::new();
+            let all_present = sims.iter().zip(&cands).all(|(s, c)| {
+                if *s > 0.0 {
+                    return true;
+                }
+                match c.iter().find(|(p, _, _)| !positions.contains(p)) {
+                    Some(&(p, _, _)) => {
+                        rest.push(p);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if all_present {
+                positions.extend(rest);
+                positions.sort_unstable();
+                return Some(NameHit {
+                    page,
+                    strength: 0.9 * min_sim,
+                    named: true,
+                    full: true,
+                    positions,
+                });
+            }
+        }
         if distinctive_word || most_of_name {
             return Some(NameHit {
                 page,
@@ -306,6 +339,16 @@ impl NameMatcher {
                 full: false,
                 positions,
             });
+        }
+        // A hint only from words that few services' names share: "prp" hints
+        // at two pages, "treatment" at every program.
+        let generic = sims
+            .iter()
+            .zip(&name.stems)
+            .filter(|(s, _)| **s > 0.0)
+            .all(|(_, st)| self.name_df.get(st).copied().unwrap_or(0) >= 3);
+        if generic {
+            return None;
         }
         Some(NameHit {
             page,

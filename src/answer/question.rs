@@ -52,6 +52,27 @@ impl Tok {
     }
 }
 
+/// "20", "2pm", "10am", "15min": when, not what.
+fn is_number_or_time(word: &str) -> bool {
+    let digits = word.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0
+        && matches!(
+            &word[digits..],
+            "" | "am"
+                | "pm"
+                | "min"
+                | "mins"
+                | "h"
+                | "hr"
+                | "hrs"
+                | "st"
+                | "nd"
+                | "rd"
+                | "th"
+                | "k"
+        )
+}
+
 /// A tokenized question.
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -72,7 +93,7 @@ impl Question {
                 Tok {
                     stem,
                     // Numbers ("20 min", "6 days") say when, not what.
-                    stop: text::is_stopword(&word) || word.chars().all(|c| c.is_ascii_digit()),
+                    stop: text::is_stopword(&word) || is_number_or_time(&word),
                     word,
                     alts,
                 }
@@ -143,7 +164,9 @@ impl Phrase {
     /// Every occurrence of the phrase in `q`, as the positions of its words
     /// (gaps excluded), leftmost first, one per start position.
     pub fn matches(&self, q: &Question) -> Vec<Vec<usize>> {
-        (0..q.toks.len()).filter_map(|start| self.match_at(q, start, 0, Vec::new())).collect()
+        (0..q.toks.len())
+            .filter_map(|start| self.match_at(q, start, 0, Vec::new()))
+            .collect()
     }
 
     /// Whether the phrase occurs in `q`.
@@ -151,11 +174,21 @@ impl Phrase {
         (0..q.toks.len()).any(|start| self.match_at(q, start, 0, Vec::new()).is_some())
     }
 
-    fn match_at(&self, q: &Question, pos: usize, part: usize, mut got: Vec<usize>) -> Option<Vec<usize>> {
-        let Some(p) = self.parts.get(part) else { return Some(got) };
+    fn match_at(
+        &self,
+        q: &Question,
+        pos: usize,
+        part: usize,
+        mut got: Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        let Some(p) = self.parts.get(part) else {
+            return Some(got);
+        };
         match p {
             Part::Gap(max) => (0..=*max).find_map(|skip| {
-                (pos + skip < q.toks.len()).then(|| self.match_at(q, pos + skip, part + 1, got.clone())).flatten()
+                (pos + skip < q.toks.len())
+                    .then(|| self.match_at(q, pos + skip, part + 1, got.clone()))
+                    .flatten()
             }),
             Part::Stem(_) | Part::Prefix(_) => {
                 let t = q.toks.get(pos)?;
@@ -173,9 +206,17 @@ impl Phrase {
         }
     }
 
+    /// Whether the phrase has a `..` gap.
+    pub fn has_gap(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Gap(_)))
+    }
+
     /// Number of words the phrase matches (gaps not counted).
     pub fn len(&self) -> usize {
-        self.parts.iter().filter(|p| !matches!(p, Part::Gap(_))).count()
+        self.parts
+            .iter()
+            .filter(|p| !matches!(p, Part::Gap(_)))
+            .count()
     }
 }
 
@@ -189,11 +230,22 @@ mod tests {
             "My throat's tightening and I can't breathe!",
             &Default::default(),
         );
-        assert_eq!(Phrase::compile("cant breathe").unwrap().matches(&q), vec![vec![5, 6]]);
-        assert_eq!(Phrase::compile("throat* tight*").unwrap().matches(&q), vec![vec![1, 2]]);
+        assert_eq!(
+            Phrase::compile("cant breathe").unwrap().matches(&q),
+            vec![vec![5, 6]]
+        );
+        assert_eq!(
+            Phrase::compile("throat* tight*").unwrap().matches(&q),
+            vec![vec![1, 2]]
+        );
         assert!(!Phrase::compile("trouble breathing").unwrap().occurs(&q));
         let q = Question::new("how long does a b12 shot take", &Default::default());
-        assert_eq!(Phrase::compile("how long does .. take").unwrap().matches(&q), vec![vec![0, 1, 2, 6]]);
+        assert_eq!(
+            Phrase::compile("how long does .. take")
+                .unwrap()
+                .matches(&q),
+            vec![vec![0, 1, 2, 6]]
+        );
     }
 
     #[test]

@@ -38,11 +38,7 @@ impl UrgentRules {
         }
         self.rules
             .iter()
-            .find(|(_, groups)| {
-                groups
-                    .iter()
-                    .all(|g| g.iter().any(|p| p.occurs(q)))
-            })
+            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|p| p.occurs(q))))
             .map(|(name, _)| name.as_str())
     }
 }

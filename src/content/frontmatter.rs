@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(s.front.weight, Some(2));
         assert!(!s.front.draft);
         assert_eq!(s.body, "body\n");
-        assert_eq!(s.body_line, 9);
+        assert_eq!(s.body_line, 10);
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn ask(
     let engine = open(config)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut one = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
+    let one = |q: &str, out: &mut dyn Write| -> anyhow::Result<()> {
         let (reply, trace) = if explain {
             engine.explain(q)
         } else {

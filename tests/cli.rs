@@ -20,7 +20,10 @@ fn ask_builds_the_index_when_missing_and_answers() {
         .args(["ask", "how long is microneedling downtime"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Microneedling").and(predicate::str::contains("Minimal, with some redness")))
+        .stdout(
+            predicate::str::contains("Microneedling")
+                .and(predicate::str::contains("Minimal, with some redness")),
+        )
         .stderr(predicate::str::contains("indexed 38 pages"));
     // Second run: index present and fresh, nothing rebuilt.
     frontdesk(tmp.path())
@@ -33,10 +36,23 @@ fn ask_builds_the_index_when_missing_and_answers() {
 #[test]
 fn ask_json_keeps_the_contract() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = frontdesk(tmp.path()).args(["ask", "--json", "dysport cost"]).output().unwrap();
+    let out = frontdesk(tmp.path())
+        .args(["ask", "--json", "dysport cost"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["question", "kind", "page", "title", "field", "answer", "confidence", "options", "source"] {
+    for key in [
+        "question",
+        "kind",
+        "page",
+        "title",
+        "field",
+        "answer",
+        "confidence",
+        "options",
+        "source",
+    ] {
         assert!(v.get(key).is_some(), "missing {key} in {v}");
     }
     assert_eq!(v["kind"], "answer");
@@ -49,15 +65,32 @@ fn ask_json_keeps_the_contract() {
 fn ask_reads_a_batch_from_stdin_in_order() {
     let tmp = tempfile::tempdir().unwrap();
     let input = "how much is prp\ni cant breathe and my throat feels tight after my iv\n\ndo you do liposuction\n\"AND( title:\n";
-    let out = frontdesk(tmp.path()).args(["ask", "--json"]).write_stdin(input).output().unwrap();
+    let out = frontdesk(tmp.path())
+        .args(["ask", "--json"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 5, "one JSON line per input line, blank ones included");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "one JSON line per input line, blank ones included"
+    );
     let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["clarify", "urgent", "fallback", "fallback", "fallback"]);
+    assert_eq!(
+        kinds,
+        ["clarify", "urgent", "fallback", "fallback", "fallback"]
+    );
     assert!(lines[0]["options"].as_array().unwrap().len() >= 2);
-    assert_eq!(lines[1]["question"], "i cant breathe and my throat feels tight after my iv");
+    assert_eq!(
+        lines[1]["question"],
+        "i cant breathe and my throat feels tight after my iv"
+    );
 }
 
 #[test]
@@ -67,7 +100,10 @@ fn explain_shows_the_reasoning() {
         .args(["ask", "--explain", "microneedeling price?"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("name: microneedling").and(predicate::str::contains("kind: answer")));
+        .stdout(
+            predicate::str::contains("name: microneedling")
+                .and(predicate::str::contains("kind: answer")),
+        );
 }
 
 #[test]
@@ -78,8 +114,14 @@ fn eval_reports_and_gates_on_accuracy() {
         .assert()
         .success()
         .stdout(predicate::str::contains("urgent").and(predicate::str::contains("accuracy=")));
-    frontdesk(tmp.path()).args(["eval", "tests/questions.yaml", "--min-accuracy", "1.01"]).assert().code(1);
-    let out = frontdesk(tmp.path()).args(["eval", "--json", "tests/questions.yaml"]).output().unwrap();
+    frontdesk(tmp.path())
+        .args(["eval", "tests/questions.yaml", "--min-accuracy", "1.01"])
+        .assert()
+        .code(1);
+    let out = frontdesk(tmp.path())
+        .args(["eval", "--json", "tests/questions.yaml"])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["accuracy"].as_f64().unwrap() >= 0.9);
 }
@@ -91,7 +133,10 @@ fn index_prints_a_summary_and_check_lints() {
         .arg("index")
         .assert()
         .success()
-        .stdout(predicate::str::contains("indexed 38 pages").and(predicate::str::contains("1 drafts skipped")))
+        .stdout(
+            predicate::str::contains("indexed 38 pages")
+                .and(predicate::str::contains("1 drafts skipped")),
+        )
         .stdout(predicate::str::contains("mojibake"));
     frontdesk(tmp.path())
         .arg("check")
@@ -116,5 +161,7 @@ fn bad_config_names_the_file() {
         .args(["ask", "hi"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("answer_threshold")));
+        .stderr(
+            predicate::str::contains("bad.toml").and(predicate::str::contains("answer_threshold")),
+        );
 }

@@ -49,11 +49,21 @@ fn broken_page_is_reported_and_skipped() {
     let tmp = tempfile::tempdir().unwrap();
     let report = index::build(&common::fixture("broken-site"), &tmp.path().join("index")).unwrap();
     assert_eq!(report.errors, 1);
-    assert!(report.diagnostics.iter().any(|d| d.contains("services/broken.md")), "{:?}", report.diagnostics);
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.contains("services/broken.md")),
+        "{:?}",
+        report.diagnostics
+    );
     assert_eq!(report.pages, 1);
     let (_t, engine) = common::engine(&common::fixture("broken-site"));
     let r = engine.answer("how much is the glow facial");
-    assert_eq!((r.kind, r.page.as_deref(), r.field.as_deref()), (Kind::Answer, Some("glow-facial"), Some("Cost")));
+    assert_eq!(
+        (r.kind, r.page.as_deref(), r.field.as_deref()),
+        (Kind::Answer, Some("glow-facial"), Some("Cost"))
+    );
 }
 
 #[test]
@@ -72,10 +82,16 @@ fn failed_rebuild_keeps_the_old_index_answering() {
     // ...and the old generation stays current and answering.
     assert_eq!(index::current(&tmp.path().join("index")).unwrap(), before);
     let r = engine.answer("glow facial price");
-    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some("glow-facial")));
+    assert_eq!(
+        (r.kind, r.page.as_deref()),
+        (Kind::Answer, Some("glow-facial"))
+    );
     // A fresh engine opens the same good index too.
     let fresh = Engine::open(common::config(&content, tmp.path())).unwrap();
-    assert_eq!(fresh.answer("glow facial price").page.as_deref(), Some("glow-facial"));
+    assert_eq!(
+        fresh.answer("glow facial price").page.as_deref(),
+        Some("glow-facial")
+    );
 }
 
 #[test]
@@ -86,14 +102,20 @@ fn drafts_are_never_answered_and_toml_front_matter_is_read() {
     assert!(engine.services().iter().all(|s| s.slug != "brow-lift"));
     let (_t2, shipped) = common::engine(&common::shipped_content());
     let r = shipped.answer("led light therapy cost");
-    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some("led-light-therapy")));
+    assert_eq!(
+        (r.kind, r.page.as_deref()),
+        (Kind::Answer, Some("led-light-therapy"))
+    );
 }
 
 #[test]
 fn follow_ups_and_clarify_choices() {
     let (_t, engine) = common::engine(&common::shipped_content());
     let r = engine.answer_in_context("how much is it?", Some("botox"));
-    assert_eq!((r.kind, r.page.as_deref(), r.field.as_deref()), (Kind::Answer, Some("botox"), Some("Cost")));
+    assert_eq!(
+        (r.kind, r.page.as_deref(), r.field.as_deref()),
+        (Kind::Answer, Some("botox"), Some("Cost"))
+    );
     // A follow-up naming another service answers that service.
     let r = engine.answer_in_context("and dysport?  how much", Some("botox"));
     assert_eq!(r.page.as_deref(), Some("dysport"));
@@ -101,7 +123,10 @@ fn follow_ups_and_clarify_choices() {
     assert_eq!(r.kind, Kind::Clarify);
     let pick = &r.options[0].page;
     let r = engine.answer_for_page("how much is prp", pick);
-    assert_eq!((r.kind, r.page.as_deref()), (Kind::Answer, Some(pick.as_str())));
+    assert_eq!(
+        (r.kind, r.page.as_deref()),
+        (Kind::Answer, Some(pick.as_str()))
+    );
 }
 
 #[test]
@@ -112,21 +137,36 @@ fn changed_content_is_picked_up() {
     let (engine, _, _) = Engine::open_or_build(common::config(&content, tmp.path())).unwrap();
     assert!(engine.answer("glow facial price").answer.contains("$90"));
     let page = content.join("services/glow-facial.md");
-    let text = std::fs::read_to_string(&page).unwrap().replace("$90", "$95");
+    let text = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace("$90", "$95");
     std::fs::write(&page, text).unwrap();
-    assert!(engine.refresh_if_stale().unwrap().is_some(), "stale content is rebuilt");
+    assert!(
+        engine.refresh_if_stale().unwrap().is_some(),
+        "stale content is rebuilt"
+    );
     assert!(engine.answer("glow facial price").answer.contains("$95"));
-    assert!(engine.refresh_if_stale().unwrap().is_none(), "fresh content is not rebuilt");
+    assert!(
+        engine.refresh_if_stale().unwrap().is_none(),
+        "fresh content is not rebuilt"
+    );
 }
 
 #[test]
 fn answers_carry_partner_rows_and_sources() {
     let (_t, engine) = common::engine(&common::shipped_content());
     let r = engine.answer("how long is microneedling downtime");
-    assert_eq!((r.page.as_deref(), r.field.as_deref()), (Some("microneedling"), Some("Downtime")));
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (Some("microneedling"), Some("Downtime"))
+    );
     assert_eq!(r.answer, "Minimal, with some redness and swelling");
     assert!(r.related.iter().any(|x| x.field == "Recovery Time"));
-    assert!(r.source.as_deref().unwrap().starts_with("services/microneedling.md:"));
+    assert!(r
+        .source
+        .as_deref()
+        .unwrap()
+        .starts_with("services/microneedling.md:"));
     // Mojibake is repaired before anyone sees it.
     let r = engine.answer("can you do microneedling on my neck");
     assert!(r.answer.contains("décolletage"), "{}", r.answer);

@@ -7,7 +7,12 @@ use frontdesk::eval;
 
 fn run(file: &str) -> eval::Report {
     let (_tmp, engine) = common::engine(&common::shipped_content());
-    let items = eval::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file)).unwrap();
+    let items = eval::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join(file),
+    )
+    .unwrap();
     let report = eval::run(&engine, &items);
     println!("{file}:\n{report}");
     report
@@ -17,6 +22,10 @@ fn run(file: &str) -> eval::Report {
 fn dev_questions_meet_the_thresholds() {
     let r = run("questions.yaml");
     assert!(r.accuracy >= 0.90, "accuracy {:.3}", r.accuracy);
-    assert!(r.answer_precision >= 0.97, "answer precision {:.3}", r.answer_precision);
+    assert!(
+        r.answer_precision >= 0.97,
+        "answer precision {:.3}",
+        r.answer_precision
+    );
     assert_eq!(r.recall("urgent"), 1.0, "every urgent question is urgent");
 }

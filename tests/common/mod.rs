@@ -13,7 +13,9 @@ pub fn shipped_content() -> PathBuf {
 
 /// A fixture directory under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Config pointing at `content`, with index and data in `tmp`.
@@ -28,7 +30,8 @@ pub fn config(content: &Path, tmp: &Path) -> Config {
 /// An engine over `content`, index built into a temp dir kept alive by the guard.
 pub fn engine(content: &Path) -> (tempfile::TempDir, Engine) {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (engine, _, err) = Engine::open_or_build(config(content, tmp.path())).expect("engine opens");
+    let (engine, _, err) =
+        Engine::open_or_build(config(content, tmp.path())).expect("engine opens");
     assert!(err.is_none(), "{err:?}");
     (tmp, engine)
 }

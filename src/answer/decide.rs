@@ -646,8 +646,14 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     let unknown = ctx.unknown_share();
     // Words the page does not mention lower confidence; words the whole
     // content never mentions ("migraines") lower it most.
-    let weight = if best.f >= 1.0 { 0.3 } else { 0.6 };
-    let penalty = ((uncovered - unknown).max(0.0) * weight + unknown * (weight + 0.3)).min(1.0);
+    // With a clearly asked field, extra words are chatter ("woke up with a
+    // headache"); without one, words the content never uses mean the
+    // question is about something else ("botox for migraines").
+    let penalty = if best.f >= 1.0 {
+        0.3 * uncovered
+    } else {
+        ((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9).min(1.0)
+    };
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
         format!(
@@ -763,7 +769,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         return ctx.fallback(raw, 0.0, "nothing to search for", tr);
     }
     let unknown = ctx.unknown_share();
-    if unknown >= cfg.answer.unknown_share {
+    if unknown >= cfg.answer.unknown_share && ctx.fs.max() < 1.0 {
         let why = format!(
             "{:.0}% of the question is about things the content never mentions",
             unknown * 100.0

@@ -56,7 +56,7 @@ impl FieldMatcher {
                     // A phrase with a gap ("how long does .. take") is a
                     // pattern, not a longer phrase: it counts as one.
                     let w = if ph.has_gap() {
-                        1.0
+                        1.25
                     } else {
                         phrase_weight(ph.len())
                     };
@@ -171,12 +171,9 @@ impl FieldMatcher {
         })
     }
 
-    pub fn len(&self) -> usize {
+    /// Number of canonical fields.
+    pub fn count(&self) -> usize {
         self.canons.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.canons.is_empty()
     }
 }
 

@@ -52,7 +52,7 @@ impl Snapshot {
             .enumerate()
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
-        let mut canon_pages = vec![Vec::new(); fields.len()];
+        let mut canon_pages = vec![Vec::new(); fields.count()];
         for (pi, p) in gen.catalog.pages.iter().enumerate() {
             for f in &p.fields {
                 let mut cs: Vec<usize> = fields.canon_of_name(f).into_iter().collect();

@@ -36,7 +36,11 @@ fn dev_questions_meet_the_thresholds() {
 #[test]
 fn held_out_questions_stay_above_their_floor() {
     let r = run("questions-heldout.yaml");
-    assert!(r.accuracy >= 0.68, "accuracy {:.3}", r.accuracy);
-    assert!(r.answer_precision >= 0.90, "answer precision {:.3}", r.answer_precision);
+    assert!(r.accuracy >= 0.75, "accuracy {:.3}", r.accuracy);
+    assert!(
+        r.answer_precision >= 0.90,
+        "answer precision {:.3}",
+        r.answer_precision
+    );
     assert_eq!(r.recall("urgent"), 1.0, "every urgent question is urgent");
 }

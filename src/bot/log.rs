@@ -46,7 +46,13 @@ pub struct Record {
 
 impl Record {
     /// A record stamped now.
-    pub fn new(question: &str, kind: Kind, page: Option<&str>, field: Option<&str>, vote: Option<Vote>) -> Record {
+    pub fn new(
+        question: &str,
+        kind: Kind,
+        page: Option<&str>,
+        field: Option<&str>,
+        vote: Option<Vote>,
+    ) -> Record {
         Record {
             time: serenity::model::Timestamp::now().to_string(),
             question: question.to_string(),
@@ -67,7 +73,10 @@ pub struct FeedbackLog {
 impl FeedbackLog {
     /// The log in `data_dir` (created on the first write).
     pub fn new(data_dir: &Path) -> FeedbackLog {
-        FeedbackLog { path: data_dir.join(FILE_NAME), write: Mutex::new(()) }
+        FeedbackLog {
+            path: data_dir.join(FILE_NAME),
+            write: Mutex::new(()),
+        }
     }
 
     /// Where the log lives.
@@ -84,7 +93,10 @@ impl FeedbackLog {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
         file.write_all(&line)
     }
 }
@@ -104,7 +116,7 @@ pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
         Err(e) => return Err(e),
     };
     let mut unanswered: HashMap<String, Tally> = HashMap::new();
-    let mut voted: HashMap<(String, Option<String>, Option<String>), Tally> = HashMap::new();
+    let mut voted: HashMap<VoteKey, Tally> = HashMap::new();
     let (mut records, mut bad) = (0usize, 0usize);
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let Ok(r) = serde_json::from_str::<Record>(line) else {
@@ -115,32 +127,55 @@ pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
         let key = crate::text::normalize(&r.question);
         match r.vote {
             None => unanswered.entry(key).or_default().add(&r),
-            Some(_) => voted.entry((key, r.page.clone(), r.field.clone())).or_default().add(&r),
+            Some(_) => voted
+                .entry((key, r.page.clone(), r.field.clone()))
+                .or_default()
+                .add(&r),
         }
     }
 
     let mut out = String::new();
-    let _ = writeln!(out, "Frontdesk review of {} ({records} records)", path.display());
+    let _ = writeln!(
+        out,
+        "Frontdesk review of {} ({records} records)",
+        path.display()
+    );
     if bad > 0 {
         let _ = writeln!(out, "({bad} unreadable lines skipped)");
     }
 
     let mut top: Vec<&Tally> = unanswered.values().collect();
     top.sort_by(|a, b| b.count.cmp(&a.count).then(b.last_time.cmp(&a.last_time)));
-    let _ = writeln!(out, "\nMost frequent unanswered questions (candidates for new content or vocabulary):");
+    let _ = writeln!(
+        out,
+        "\nMost frequent unanswered questions (candidates for new content or vocabulary):"
+    );
     if top.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for t in top.iter().take(limit) {
         let mut kinds: Vec<_> = t.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         kinds.sort();
-        let _ = writeln!(out, "  {:>4}x  {}  [{}]", t.count, t.example, kinds.join(", "));
+        let _ = writeln!(
+            out,
+            "  {:>4}x  {}  [{}]",
+            t.count,
+            t.example,
+            kinds.join(", ")
+        );
     }
 
-    let mut down: Vec<(&(String, Option<String>, Option<String>), &Tally)> =
-        voted.iter().filter(|(_, t)| t.down > 0).collect();
-    down.sort_by(|a, b| b.1.down.cmp(&a.1.down).then(a.1.up.cmp(&b.1.up)).then(b.1.last_time.cmp(&a.1.last_time)));
-    let _ = writeln!(out, "\nMost down-voted answers (check the page row or the question's wording):");
+    let mut down: Vec<(&VoteKey, &Tally)> = voted.iter().filter(|(_, t)| t.down > 0).collect();
+    down.sort_by(|a, b| {
+        b.1.down
+            .cmp(&a.1.down)
+            .then(a.1.up.cmp(&b.1.up))
+            .then(b.1.last_time.cmp(&a.1.last_time))
+    });
+    let _ = writeln!(
+        out,
+        "\nMost down-voted answers (check the page row or the question's wording):"
+    );
     if down.is_empty() {
         let _ = writeln!(out, "  none");
     }
@@ -157,6 +192,9 @@ pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
     }
     Ok(out)
 }
+
+/// Votes group by (normalized question, page, field).
+type VoteKey = (String, Option<String>, Option<String>);
 
 /// Counts for one group of equal questions.
 #[derive(Default)]
@@ -193,31 +231,87 @@ mod tests {
     fn records_carry_no_one_and_review_groups_and_ranks() {
         let dir = tempfile::tempdir().unwrap();
         let log = FeedbackLog::new(&dir.path().join("data"));
-        for q in ["do you do liposuction", "Do you do liposuction?", "how much is prp"] {
-            let kind = if q.contains("prp") { Kind::Clarify } else { Kind::Fallback };
+        for q in [
+            "do you do liposuction",
+            "Do you do liposuction?",
+            "how much is prp",
+        ] {
+            let kind = if q.contains("prp") {
+                Kind::Clarify
+            } else {
+                Kind::Fallback
+            };
             log.append(&Record::new(q, kind, None, None, None)).unwrap();
         }
-        log.append(&Record::new("how much is botox", Kind::Answer, Some("botox"), Some("Cost"), Some(Vote::Down)))
+        log.append(&Record::new(
+            "how much is botox",
+            Kind::Answer,
+            Some("botox"),
+            Some("Cost"),
+            Some(Vote::Down),
+        ))
+        .unwrap();
+        log.append(&Record::new(
+            "how much is botox",
+            Kind::Answer,
+            Some("botox"),
+            Some("Cost"),
+            Some(Vote::Up),
+        ))
+        .unwrap();
+        log.append(&Record::new(
+            "does botox hurt",
+            Kind::Answer,
+            Some("botox"),
+            Some("Pain"),
+            Some(Vote::Up),
+        ))
+        .unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap()
+            .write_all(b"{torn")
             .unwrap();
-        log.append(&Record::new("how much is botox", Kind::Answer, Some("botox"), Some("Cost"), Some(Vote::Up)))
-            .unwrap();
-        log.append(&Record::new("does botox hurt", Kind::Answer, Some("botox"), Some("Pain"), Some(Vote::Up)))
-            .unwrap();
-        std::fs::OpenOptions::new().append(true).open(log.path()).unwrap().write_all(b"{torn").unwrap();
 
-        let line = std::fs::read_to_string(log.path()).unwrap().lines().next().unwrap().to_string();
+        let line = std::fs::read_to_string(log.path())
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
         let keys: Vec<String> =
-            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&line).unwrap().keys().cloned().collect();
-        assert_eq!(keys.len(), 6, "time, question, kind, page, field, vote and nothing else: {keys:?}");
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&line)
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+        assert_eq!(
+            keys.len(),
+            6,
+            "time, question, kind, page, field, vote and nothing else: {keys:?}"
+        );
 
         let text = review(log.path(), 10).unwrap();
-        assert!(text.contains("2x  Do you do liposuction?  [fallback 2]"), "{text}");
+        assert!(
+            text.contains("2x  Do you do liposuction?  [fallback 2]"),
+            "{text}"
+        );
         assert!(text.contains("1x  how much is prp  [clarify 1]"), "{text}");
-        assert!(text.contains("1 down / 1 up  how much is botox  -> botox / Cost"), "{text}");
-        assert!(!text.contains("does botox hurt"), "only down-voted answers are listed: {text}");
+        assert!(
+            text.contains("1 down / 1 up  how much is botox  -> botox / Cost"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("does botox hurt"),
+            "only down-voted answers are listed: {text}"
+        );
         assert!(text.contains("1 unreadable lines skipped"), "{text}");
         let lipo = text.find("liposuction").unwrap();
-        assert!(lipo < text.find("prp").unwrap(), "most frequent first: {text}");
+        assert!(
+            lipo < text.find("prp").unwrap(),
+            "most frequent first: {text}"
+        );
     }
 
     #[test]

@@ -15,9 +15,9 @@
 use crate::answer::{Kind, Reply, ServiceCard, ServiceSummary};
 use crate::config::Clinic;
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, Message, MessageReference,
-    ReactionType,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse,
+    Message, MessageReference, ReactionType,
 };
 use std::time::Duration;
 
@@ -56,7 +56,10 @@ pub struct Rendered {
 impl Rendered {
     /// Plain text, no embed, no buttons.
     pub fn text(content: impl Into<String>) -> Rendered {
-        Rendered { content: Some(clip(&content.into(), CONTENT_MAX)), ..Rendered::default() }
+        Rendered {
+            content: Some(clip(&content.into(), CONTENT_MAX)),
+            ..Rendered::default()
+        }
     }
 
     /// As a reply to `question` (a message reference that does not fail when
@@ -98,7 +101,9 @@ impl Rendered {
 
     /// As an edit of a deferred interaction response.
     pub fn into_edit(self) -> EditInteractionResponse {
-        let mut m = EditInteractionResponse::new().allowed_mentions(no_pings()).components(self.rows);
+        let mut m = EditInteractionResponse::new()
+            .allowed_mentions(no_pings())
+            .components(self.rows);
         if let Some(c) = self.content {
             m = m.content(c);
         }
@@ -127,17 +132,32 @@ fn answer(reply: &Reply, clinic: &Clinic, key: Option<&str>) -> Rendered {
     let field = reply.field.as_deref().unwrap_or("About");
     let mut embed = CreateEmbed::new()
         .title(clip(title, TITLE_MAX))
-        .description(clip(&format!("**{field}**\n{}", reply.answer), DESCRIPTION_MAX))
+        .description(clip(
+            &format!("**{field}**\n{}", reply.answer),
+            DESCRIPTION_MAX,
+        ))
         .colour(ANSWER_COLOUR)
         .footer(CreateEmbedFooter::new(DISCLAIMER));
-    if let Some(url) = reply.page.as_deref().map(|slug| page_url(&clinic.site_url, reply.source.as_deref(), slug)) {
+    if let Some(url) = reply
+        .page
+        .as_deref()
+        .map(|slug| page_url(&clinic.site_url, reply.source.as_deref(), slug))
+    {
         embed = embed.url(url);
     }
     for r in reply.related.iter().take(EMBED_FIELDS_MAX) {
-        embed = embed.field(clip(&r.field, FIELD_NAME_MAX), clip(&r.text, FIELD_VALUE_MAX), false);
+        embed = embed.field(
+            clip(&r.field, FIELD_NAME_MAX),
+            clip(&r.text, FIELD_VALUE_MAX),
+            false,
+        );
     }
     let rows = key.map(|k| vec![vote_row(k)]).unwrap_or_default();
-    Rendered { content: None, embed: Some(embed), rows }
+    Rendered {
+        content: None,
+        embed: Some(embed),
+        rows,
+    }
 }
 
 fn vote_row(key: &str) -> CreateActionRow {
@@ -166,7 +186,11 @@ fn clarify(reply: &Reply, key: Option<&str>) -> Rendered {
                     .label(clip(&o.title, BUTTON_LABEL_MAX))
             })
             .collect();
-        r.rows = buttons.chunks(BUTTONS_PER_ROW).take(5).map(|c| CreateActionRow::Buttons(c.to_vec())).collect();
+        r.rows = buttons
+            .chunks(BUTTONS_PER_ROW)
+            .take(5)
+            .map(|c| CreateActionRow::Buttons(c.to_vec()))
+            .collect();
     }
     r
 }
@@ -185,9 +209,16 @@ fn urgent(reply: &Reply, clinic: &Clinic) -> Rendered {
 pub fn card(card: &ServiceCard, clinic: &Clinic) -> Rendered {
     let url = page_url(&clinic.site_url, Some(&card.source), &card.slug);
     let title = clip(&card.title, TITLE_MAX);
-    let description = card.description.as_deref().map(|d| clip(d, 1000)).unwrap_or_default();
+    let description = card
+        .description
+        .as_deref()
+        .map(|d| clip(d, 1000))
+        .unwrap_or_default();
     let mut used = title.chars().count() + description.chars().count() + DISCLAIMER.len() + 100;
-    let mut embed = CreateEmbed::new().title(title).url(&url).colour(ANSWER_COLOUR);
+    let mut embed = CreateEmbed::new()
+        .title(title)
+        .url(&url)
+        .colour(ANSWER_COLOUR);
     if !description.is_empty() {
         embed = embed.description(description);
     }
@@ -208,7 +239,10 @@ pub fn card(card: &ServiceCard, clinic: &Clinic) -> Rendered {
     } else {
         DISCLAIMER.to_string()
     };
-    Rendered { embed: Some(embed.footer(CreateEmbedFooter::new(footer))), ..Rendered::default() }
+    Rendered {
+        embed: Some(embed.footer(CreateEmbedFooter::new(footer))),
+        ..Rendered::default()
+    }
 }
 
 /// The list of services for `/services`.
@@ -226,8 +260,13 @@ pub fn services(list: &[ServiceSummary], clinic: &Clinic) -> Rendered {
         .title(clip(&format!("What {} offers", clinic.name), TITLE_MAX))
         .url(clinic.site_url.clone())
         .description(lines)
-        .footer(CreateEmbedFooter::new("Use /service to see one in full, or just ask me a question."));
-    Rendered { embed: Some(embed), ..Rendered::default() }
+        .footer(CreateEmbedFooter::new(
+            "Use /service to see one in full, or just ask me a question.",
+        ));
+    Rendered {
+        embed: Some(embed),
+        ..Rendered::default()
+    }
 }
 
 /// The friendly note for a client over the rate limit.
@@ -263,8 +302,15 @@ pub const VOTED_ALREADY: &str = "You already voted on this answer. Thanks!";
 /// file (`services/botox.md:42` -> `/services/botox/`).
 pub fn page_url(site_url: &str, source: Option<&str>, slug: &str) -> String {
     let base = site_url.trim_end_matches('/');
-    let file = source.map(|s| s.rsplit_once(':').filter(|(_, l)| l.parse::<u32>().is_ok()).map_or(s, |(p, _)| p));
-    let section = file.and_then(|f| f.rsplit_once('/')).map(|(dir, _)| dir.trim_matches('/')).unwrap_or("");
+    let file = source.map(|s| {
+        s.rsplit_once(':')
+            .filter(|(_, l)| l.parse::<u32>().is_ok())
+            .map_or(s, |(p, _)| p)
+    });
+    let section = file
+        .and_then(|f| f.rsplit_once('/'))
+        .map(|(dir, _)| dir.trim_matches('/'))
+        .unwrap_or("");
     if section.is_empty() {
         format!("{base}/{slug}/")
     } else {
@@ -286,7 +332,10 @@ pub fn parse_click(custom_id: &str) -> Option<Click<'_>> {
     let mut parts = custom_id.splitn(3, ':');
     let (what, key, arg) = (parts.next()?, parts.next()?, parts.next()?);
     match (what, arg) {
-        ("pick", n) => Some(Click::Pick { key, index: n.parse().ok()? }),
+        ("pick", n) => Some(Click::Pick {
+            key,
+            index: n.parse().ok()?,
+        }),
         ("vote", "up") => Some(Click::Vote { key, up: true }),
         ("vote", "down") => Some(Click::Vote { key, up: false }),
         _ => None,
@@ -310,16 +359,40 @@ mod tests {
     #[test]
     fn page_urls_follow_hugo_sections() {
         let site = "https://clinic.example/";
-        assert_eq!(page_url(site, Some("services/botox.md:42"), "botox"), "https://clinic.example/services/botox/");
-        assert_eq!(page_url(site, Some("info/payment.md"), "payment"), "https://clinic.example/info/payment/");
-        assert_eq!(page_url(site, Some("about.md:3"), "about"), "https://clinic.example/about/");
-        assert_eq!(page_url(site, None, "botox"), "https://clinic.example/botox/");
+        assert_eq!(
+            page_url(site, Some("services/botox.md:42"), "botox"),
+            "https://clinic.example/services/botox/"
+        );
+        assert_eq!(
+            page_url(site, Some("info/payment.md"), "payment"),
+            "https://clinic.example/info/payment/"
+        );
+        assert_eq!(
+            page_url(site, Some("about.md:3"), "about"),
+            "https://clinic.example/about/"
+        );
+        assert_eq!(
+            page_url(site, None, "botox"),
+            "https://clinic.example/botox/"
+        );
     }
 
     #[test]
     fn custom_ids_round_trip() {
-        assert_eq!(parse_click("pick:abc.7:2"), Some(Click::Pick { key: "abc.7", index: 2 }));
-        assert_eq!(parse_click("vote:abc.7:down"), Some(Click::Vote { key: "abc.7", up: false }));
+        assert_eq!(
+            parse_click("pick:abc.7:2"),
+            Some(Click::Pick {
+                key: "abc.7",
+                index: 2
+            })
+        );
+        assert_eq!(
+            parse_click("vote:abc.7:down"),
+            Some(Click::Vote {
+                key: "abc.7",
+                up: false
+            })
+        );
         assert_eq!(parse_click("vote:abc.7:sideways"), None);
         assert_eq!(parse_click("something-else"), None);
     }
@@ -333,6 +406,9 @@ mod tests {
     #[test]
     fn allowed_mentions_allow_nothing() {
         let v = serde_json::to_value(no_pings()).unwrap();
-        assert_eq!(v, serde_json::json!({"parse": [], "users": [], "roles": []}));
+        assert_eq!(
+            v,
+            serde_json::json!({"parse": [], "users": [], "roles": []})
+        );
     }
 }

@@ -10,7 +10,8 @@
 //! fields it does not know), which is why the response is read here.
 
 use serenity::all::{
-    ApplicationId, ChannelId, CreateInteractionResponse, CreateMessage, EditInteractionResponse, InteractionId,
+    ApplicationId, ChannelId, CreateInteractionResponse, CreateMessage, EditInteractionResponse,
+    InteractionId,
 };
 use serenity::http::{ErrorResponse, Http, HttpError, LightMethod, Request, Route};
 use std::time::Duration;
@@ -38,12 +39,20 @@ impl Rest {
 
     /// Executed here with `client` against `base_url`, retrying 429s.
     pub fn direct(client: reqwest::Client, base_url: &str) -> Rest {
-        Rest { direct: Some((client, base_url.trim_end_matches('/').to_string())) }
+        Rest {
+            direct: Some((client, base_url.trim_end_matches('/').to_string())),
+        }
     }
 
     /// `POST /channels/{id}/messages`.
-    pub async fn create_message(&self, http: &Http, channel_id: ChannelId, msg: &CreateMessage) -> Result<(), SendError> {
-        let req = Request::new(Route::ChannelMessages { channel_id }, LightMethod::Post).body(Some(json(msg)?));
+    pub async fn create_message(
+        &self,
+        http: &Http,
+        channel_id: ChannelId,
+        msg: &CreateMessage,
+    ) -> Result<(), SendError> {
+        let req = Request::new(Route::ChannelMessages { channel_id }, LightMethod::Post)
+            .body(Some(json(msg)?));
         self.send(http, req).await.map(drop)
     }
 
@@ -55,8 +64,16 @@ impl Rest {
         token: &str,
         response: &CreateInteractionResponse,
     ) -> Result<(), SendError> {
-        let route = Route::InteractionResponse { interaction_id, token };
-        self.send(http, Request::new(route, LightMethod::Post).body(Some(json(response)?))).await.map(drop)
+        let route = Route::InteractionResponse {
+            interaction_id,
+            token,
+        };
+        self.send(
+            http,
+            Request::new(route, LightMethod::Post).body(Some(json(response)?)),
+        )
+        .await
+        .map(drop)
     }
 
     /// `PATCH /webhooks/{application}/{token}/messages/@original`: the answer
@@ -68,8 +85,16 @@ impl Rest {
         token: &str,
         edit: &EditInteractionResponse,
     ) -> Result<(), SendError> {
-        let route = Route::WebhookOriginalInteractionResponse { application_id, token };
-        self.send(http, Request::new(route, LightMethod::Patch).body(Some(json(edit)?))).await.map(drop)
+        let route = Route::WebhookOriginalInteractionResponse {
+            application_id,
+            token,
+        };
+        self.send(
+            http,
+            Request::new(route, LightMethod::Patch).body(Some(json(edit)?)),
+        )
+        .await
+        .map(drop)
     }
 
     async fn send(&self, http: &Http, req: Request<'_>) -> Result<reqwest::Response, SendError> {
@@ -78,7 +103,11 @@ impl Rest {
         };
         let method = req.method_ref().reqwest_method();
         for attempt in 1..=MAX_ATTEMPTS {
-            let built = req.clone().build(client, http.token(), Some(base))?.build().map_err(HttpError::from)?;
+            let built = req
+                .clone()
+                .build(client, http.token(), Some(base))?
+                .build()
+                .map_err(HttpError::from)?;
             let response = client.execute(built).await.map_err(HttpError::from)?;
             let status = response.status();
             if status.is_success() {
@@ -91,10 +120,19 @@ impl Rest {
             let wait = retry_after(response).await;
             match wait.filter(|w| *w <= MAX_WAIT) {
                 Some(wait) if attempt < MAX_ATTEMPTS => {
-                    tracing::info!(wait_ms = wait.as_millis() as u64, attempt, "Discord answered 429; retrying");
+                    tracing::info!(
+                        wait_ms = wait.as_millis() as u64,
+                        attempt,
+                        "Discord answered 429; retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
-                _ => return Err(SendError::RateLimited { attempts: attempt, retry_after: wait }),
+                _ => {
+                    return Err(SendError::RateLimited {
+                        attempts: attempt,
+                        retry_after: wait,
+                    })
+                }
             }
         }
         unreachable!("the last attempt returns")
@@ -106,20 +144,29 @@ impl Rest {
 pub enum SendError {
     /// Discord (or the network) refused the request.
     #[error(transparent)]
-    Discord(#[from] serenity::Error),
+    Discord(Box<serenity::Error>),
     /// Still 429 after every attempt, or asked to wait longer than we would.
     #[error("still rate limited after {attempts} attempts (retry_after {retry_after:?})")]
-    RateLimited { attempts: u32, retry_after: Option<Duration> },
+    RateLimited {
+        attempts: u32,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl From<serenity::Error> for SendError {
+    fn from(e: serenity::Error) -> Self {
+        SendError::Discord(Box::new(e))
+    }
 }
 
 impl From<HttpError> for SendError {
     fn from(e: HttpError) -> Self {
-        SendError::Discord(e.into())
+        SendError::from(serenity::Error::from(e))
     }
 }
 
 fn json<T: serde::Serialize>(body: &T) -> Result<Vec<u8>, SendError> {
-    serde_json::to_vec(body).map_err(|e| SendError::Discord(e.into()))
+    serde_json::to_vec(body).map_err(|e| SendError::from(serenity::Error::from(e)))
 }
 
 /// How long a 429 asks to wait: the body's `retry_after` (seconds, with a

@@ -54,7 +54,11 @@ impl RateLimiter {
 
     /// A limiter allowing `per_window` questions in any `window`.
     pub fn new(per_window: u32, window: Duration) -> RateLimiter {
-        RateLimiter { per_window, window, users: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            per_window,
+            window,
+            users: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a question from `user` if the window has room.
@@ -69,10 +73,18 @@ impl RateLimiter {
         let mut users = lock(&self.users);
         if users.len() > PRUNE_ABOVE {
             let window = self.window;
-            users.retain(|_, b| b.hits.back().is_some_and(|t| now.duration_since(*t) < window));
+            users.retain(|_, b| {
+                b.hits
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
         }
         let bucket = users.entry(user).or_default();
-        while bucket.hits.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while bucket
+            .hits
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             bucket.hits.pop_front();
         }
         if bucket.hits.len() < self.per_window as usize {
@@ -83,7 +95,9 @@ impl RateLimiter {
         let retry_in = self.window.saturating_sub(now.duration_since(oldest));
         // One note per window: repeating it on every refused message would be
         // the bot spamming the channel it is asking to slow down.
-        let note = bucket.noted.map_or(true, |t| now.duration_since(t) >= self.window);
+        let note = bucket
+            .noted
+            .is_none_or(|t| now.duration_since(t) >= self.window);
         if note {
             bucket.noted = Some(now);
         }
@@ -101,7 +115,10 @@ pub struct Followups {
 impl Followups {
     /// Remembers services for `ttl` after each answer.
     pub fn new(ttl: Duration) -> Followups {
-        Followups { ttl, last: Mutex::new(HashMap::new()) }
+        Followups {
+            ttl,
+            last: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The slug `user` last got an answer about in `channel`, if recent.
@@ -185,7 +202,11 @@ impl AskedStore {
         AskedStore {
             epoch: format!("{epoch:x}"),
             capacity: capacity.max(1),
-            inner: Mutex::new(StoreInner { next: 1, map: HashMap::new(), order: VecDeque::new() }),
+            inner: Mutex::new(StoreInner {
+                next: 1,
+                map: HashMap::new(),
+                order: VecDeque::new(),
+            }),
         }
     }
 
@@ -223,11 +244,28 @@ mod tests {
         let rl = RateLimiter::new(2, Duration::from_secs(60));
         let t0 = Instant::now();
         assert_eq!(rl.check_at(1, t0), Verdict::Allowed);
-        assert_eq!(rl.check_at(1, t0 + Duration::from_secs(1)), Verdict::Allowed);
-        assert!(matches!(rl.check_at(1, t0 + Duration::from_secs(2)), Verdict::Limited { note: true, .. }));
-        assert!(matches!(rl.check_at(1, t0 + Duration::from_secs(3)), Verdict::Limited { note: false, .. }));
-        assert_eq!(rl.check_at(2, t0 + Duration::from_secs(3)), Verdict::Allowed, "other users are not affected");
-        assert_eq!(rl.check_at(1, t0 + Duration::from_secs(61)), Verdict::Allowed, "the window slides");
+        assert_eq!(
+            rl.check_at(1, t0 + Duration::from_secs(1)),
+            Verdict::Allowed
+        );
+        assert!(matches!(
+            rl.check_at(1, t0 + Duration::from_secs(2)),
+            Verdict::Limited { note: true, .. }
+        ));
+        assert!(matches!(
+            rl.check_at(1, t0 + Duration::from_secs(3)),
+            Verdict::Limited { note: false, .. }
+        ));
+        assert_eq!(
+            rl.check_at(2, t0 + Duration::from_secs(3)),
+            Verdict::Allowed,
+            "other users are not affected"
+        );
+        assert_eq!(
+            rl.check_at(1, t0 + Duration::from_secs(61)),
+            Verdict::Allowed,
+            "the window slides"
+        );
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub fn spawn(bot: Arc<Bot>) -> Option<WatchGuard> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Access events (a file opened or read) change nothing.
-        if event.as_ref().is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_))) {
+        if event
+            .as_ref()
+            .is_ok_and(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+        {
             let _ = tx.send(());
         }
     })
@@ -65,5 +68,8 @@ pub fn spawn(bot: Arc<Bot>) -> Option<WatchGuard> {
             }
         }
     });
-    Some(WatchGuard { _watcher: watcher, task })
+    Some(WatchGuard {
+        _watcher: watcher,
+        task,
+    })
 }

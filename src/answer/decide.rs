@@ -258,6 +258,17 @@ pub fn decide(
     }
 }
 
+/// Two stems of one word family: equal, or one extends the other by a few
+/// letters ("slim" / "slimmer", "microblad" / "microbladed") where the stemmer
+/// stopped short.
+fn same_word(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.len() - short.len() <= 3 && long.starts_with(short)
+}
+
 /// Named hits that stand: drops names inside longer names, and shared names
 /// used as a category ("laser treatments").
 fn resolve_named(
@@ -388,8 +399,8 @@ impl Ctx<'_> {
         };
         let rows_name = unit.kind == UnitKind::Row;
         let t = self.evidence_coverage(|s| {
-            unit.text_stems.iter().any(|x| x == s)
-                || (rows_name && unit.field_stems.iter().any(|x| x == s))
+            unit.text_stems.iter().any(|x| same_word(x, s))
+                || (rows_name && unit.field_stems.iter().any(|x| same_word(x, s)))
         });
         Scored {
             unit,
@@ -471,7 +482,8 @@ impl Ctx<'_> {
         }
         1.0 - self.coverage(|s| {
             units.iter().any(|u| {
-                u.text_stems.iter().any(|x| x == s) || u.field_stems.iter().any(|x| x == s)
+                u.text_stems.iter().any(|x| same_word(x, s))
+                    || u.field_stems.iter().any(|x| same_word(x, s))
             })
         })
     }
@@ -868,7 +880,13 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
                 .cloned()
                 .map(|u| ctx.score(u).f)
                 .fold(0.0, f32::max);
-            (p, coverage + hint + 0.5 * best_f.min(1.5), coverage, units)
+            let unique = if unique_field { 0.5 } else { 0.0 };
+            (
+                p,
+                coverage + hint + unique + 0.5 * best_f.min(1.5),
+                coverage,
+                units,
+            )
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));

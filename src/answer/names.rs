@@ -302,7 +302,7 @@ impl NameMatcher {
             && first_matched
             && self.name_df.get(&name.stems[0]).copied().unwrap_or(0) == 1
             && self.text_df.get(&name.stems[0]).copied().unwrap_or(0) <= 2;
-        let most_of_name = matched >= 2 && first_matched && coverage >= 0.6;
+        let most_of_name = matched >= 2 && coverage >= 0.6;
         // Most of the name close together, and the rest of it further on in
         // the question ("under my eye ... after my filler"): the full name.
         if matched >= 2 {

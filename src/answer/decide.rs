@@ -81,7 +81,15 @@ impl Scored {
             UnitKind::Faq => 0.0,
             UnitKind::Paragraph => -0.3,
         };
-        self.f.min(2.5) + 0.6 * self.t + prior
+        // Field evidence counts fully up to 1.5, then at half rate: several
+        // phrases for one field still beat fewer for another, but cannot
+        // drown what the text says.
+        let f = if self.f <= 1.5 {
+            self.f
+        } else {
+            1.5 + 0.5 * (self.f - 1.5)
+        };
+        f + 0.6 * self.t + prior
     }
 }
 

@@ -643,7 +643,12 @@ impl Ctx<'_> {
                     .map(|p| (p, u))
             })
             .map(|(p, u)| (p, self.score(u)))
-            .filter(|(p, s)| !catalog[*p].is_service || s.t >= 0.8)
+            .filter(|(p, s)| {
+                !catalog[*p].is_service
+                    || (!self.topic.is_empty()
+                        && self.coverage(|x| s.unit.text_stems.iter().any(|y| same_word(y, x)))
+                            >= 0.8)
+            })
             .map(|(_, s)| s)
             .max_by(|a, b| {
                 a.quality()
@@ -699,7 +704,8 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
         }
     }
     // Rule 5: another page addresses it clearly while this one does not.
-    if quality < 0.6 {
+    let unsure = conf < cfg.answer.answer_threshold;
+    if quality < 0.6 || unsure {
         if let Some(other) = ctx.best_elsewhere(&[hit.page]) {
             let qo = other.quality();
             tr.log(|| {
@@ -708,7 +714,11 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
                     other.unit.slug, other.unit.field
                 )
             });
-            if qo >= 0.6 && qo > quality + 0.2 {
+            // Clearly better; or, when this page leaves us unsure, a good
+            // unit that also covers the question's own words ("advil").
+            let covers =
+                ctx.coverage(|x| other.unit.text_stems.iter().any(|y| same_word(y, x))) > 0.0;
+            if (qo >= 0.6 && qo > quality + 0.2) || (unsure && qo >= 0.8 && covers) {
                 let (units_o, _) = ctx.best_on_page(&other.unit.slug);
                 let c = (0.3 + 0.7 * qo) * 0.9;
                 return ctx.answer(raw, &units_o, &other, c);

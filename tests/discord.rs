@@ -6,17 +6,21 @@
 //! - a question gets exactly one reply: an embed with the service and field,
 //!   a message reference to the question, and allowed mentions that ping nobody;
 //! - answer channels answer questions unprompted and ignore chit-chat, bots
-//!   and unaddressed messages elsewhere; DMs are answered;
+//!   and unaddressed messages elsewhere; DMs and mentions of the bot's role
+//!   are answered;
 //! - `/ask`, `/service` (autocomplete and card) and `/services` respond;
 //! - clarify buttons answer the chosen service; follow-ups keep the service
 //!   per user and channel;
 //! - urgent and fallback replies are plain text; `@everyone` pings nobody;
 //! - the per-user rate limit answers with a friendly note;
-//! - a dropped gateway connection resumes; REST 429s are retried after
+//! - a dropped gateway connection resumes (4000) or starts a new session
+//!   (4009, unacknowledged heartbeats); REST 429s are retried after
 //!   `retry_after`; 200 simultaneous questions all get their right reply;
-//! - content edits reach the next answer; `/reload` is for staff only;
+//! - content edits reach the next answer; questions during rebuilds are all
+//!   answered; `/reload` is for staff only;
 //! - votes and unanswered questions are logged without user ids and reviewed;
-//! - a missing or rejected token fails with one line naming `DISCORD_TOKEN`.
+//! - a missing or rejected token fails with one line naming `DISCORD_TOKEN`;
+//!   a missing Message Content intent says what to enable.
 
 mod support;
 
@@ -91,6 +95,8 @@ async fn answer_channels_dms_and_what_is_ignored() {
     let from_bot = f.say(ANSWERS, OTHER_BOT, "how much is botox?");
     let unaddressed = f.say(GENERAL, BOB, "how much is botox?");
     let image = f.say(ANSWERS, BOB, "");
+    // Picking the bot's role from the @ list counts as mentioning the bot.
+    let by_role = f.mention_role(GENERAL, BOB, "how much is botox?");
     // Answered: questions in answer channels, short confident queries there, DMs.
     let question = f.say(ANSWERS, ALICE, "how much is lip filler?");
     let keywords = f.say(ANSWERS, ALICE, "botox price");
@@ -104,6 +110,15 @@ async fn answer_channels_dms_and_what_is_ignored() {
     );
     assert!(r.embed()["description"].as_str().unwrap().contains("$550"));
     let r = f.reply_to(keywords).await;
+    assert!(
+        r.embed()["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Cost**"),
+        "{:#}",
+        r.body
+    );
+    let r = f.reply_to(by_role).await;
     assert!(
         r.embed()["description"]
             .as_str()
@@ -420,6 +435,40 @@ async fn gateway_close_4000_resumes_and_answers_the_next_question() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_session_after_close_4009_or_unacknowledged_heartbeats() {
+    let fake = FakeDiscord::start_with_heartbeat(Duration::from_millis(300)).await;
+    let bot = TestBot::start_on(fake, |_| {}).await;
+    let f = &bot.fake;
+    f.wait_until("acknowledged heartbeats", |f| f.heartbeats() >= 2)
+        .await;
+    assert_eq!(
+        f.identifies(),
+        1,
+        "acknowledged heartbeats keep the session"
+    );
+
+    // 4009: session timed out, not resumable: the client identifies again.
+    f.close_gateway(4009);
+    f.wait_until("a fresh IDENTIFY after 4009", |f| f.identifies() == 2)
+        .await;
+    let q = f.mention(GENERAL, ALICE, "how much is botox?");
+    assert!(f.reply_to(q).await.embed()["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Cost**"));
+
+    // A connection that stops acknowledging heartbeats is abandoned.
+    f.stop_acking_heartbeats();
+    f.wait_until("a new connection after missed acks", |f| {
+        f.identifies() == 3
+    })
+    .await;
+    let q = f.mention(GENERAL, ALICE, "how long is microneedling downtime");
+    assert_eq!(f.reply_to(q).await.embed()["title"], "Microneedling");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rest_429_is_retried_after_retry_after() {
     let bot = TestBot::start().await;
     let f = &bot.fake;
@@ -541,6 +590,41 @@ async fn a_content_edit_reaches_the_next_answer() {
         .unwrap()
         .to_string();
     assert!(description.contains("$11-$14 per unit"), "{description}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_during_rebuilds_are_all_answered() {
+    let bot = TestBot::start().await;
+    let f = &bot.fake;
+    let mut asked = Vec::new();
+    for round in 0..3u64 {
+        // A /reload and a content edit (the watcher) rebuild while questions arrive.
+        let reload = f.command(STAFF, "reload", json!([]));
+        let page = bot.content_file("services/microneedling.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\n")).unwrap();
+        for i in 0..20 {
+            asked.push(f.say(
+                ANSWERS,
+                Person::numbered(20_000 + round * 100 + i),
+                "how much is botox?",
+            ));
+        }
+        assert!(f
+            .original_edit(reload)
+            .await
+            .content()
+            .starts_with("Reloaded"));
+    }
+    for id in asked {
+        let r = f.reply_to(id).await;
+        let description = r.embed()["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(description.contains("$12-$15 per unit"), "{:#}", r.body);
+    }
     bot.stop().await;
 }
 
@@ -667,6 +751,23 @@ async fn a_rejected_token_fails_with_one_line_naming_the_variable() {
     assert!(
         !line.contains(BAD_TOKEN),
         "the token is never shown: {line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_message_content_intent_fails_with_what_to_enable() {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_intents();
+    let (_dir, _config, engine) = prepare(&fake, |_| {}).await;
+    let run = frontdesk::bot::run(engine, TOKEN.to_string(), std::future::pending());
+    let err = tokio::time::timeout(WAIT, run)
+        .await
+        .expect("fails fast")
+        .expect_err("4014 stops the bot");
+    let line = format!("{err:#}");
+    assert!(
+        line.contains("Message Content Intent") && !line.contains('\n'),
+        "{line}"
     );
 }
 

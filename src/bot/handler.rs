@@ -19,7 +19,7 @@ use serenity::all::{
     AutocompleteChoice, CommandInteraction, CommandOptionType, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateCommand, CreateCommandOption, CreateInteractionResponse,
     CreateInteractionResponseMessage, EventHandler, GuildId, Interaction, Message, Ready,
-    ResolvedValue, ResumedEvent, UserId,
+    ResolvedValue, ResumedEvent, RoleId, UserId,
 };
 use serenity::async_trait;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -149,13 +149,17 @@ impl Bot {
         if dm && !discord.dms {
             return Ok(());
         }
-        let mentioned = msg.mentions_user_id(me) || mention_in(&msg.content, me).is_some();
+        // People often pick the bot's role from the @ list instead of the bot.
+        let own_roles = own_role_mentions(ctx, msg, me);
+        let mentioned = msg.mentions_user_id(me)
+            || mention_in(&msg.content, me).is_some()
+            || !own_roles.is_empty();
         let answer_channel = discord.answer_channels.contains(&msg.channel_id.get());
         let asked_directly = dm || mentioned;
         if !asked_directly && !answer_channel {
             return Ok(());
         }
-        let question = strip_mentions(&msg.content, me);
+        let question = strip_mentions(&msg.content, me, &own_roles);
         let send = |r: Rendered| async move {
             self.rest
                 .create_message(&ctx.http, msg.channel_id, &r.into_reply(msg))
@@ -560,11 +564,30 @@ fn mention_in(text: &str, me: UserId) -> Option<usize> {
         .or_else(|| text.find(&format!("<@!{me}>")))
 }
 
-/// The question without mentions of the bot (and the comma after one).
-fn strip_mentions(text: &str, me: UserId) -> String {
-    let cleaned = text
+/// Mentions in `msg` of the role Discord made for this bot (from the cache:
+/// the role whose tags name the bot).
+fn own_role_mentions(ctx: &Context, msg: &Message, me: UserId) -> Vec<RoleId> {
+    let Some(guild) = msg.guild_id.and_then(|g| ctx.cache.guild(g)) else {
+        return Vec::new();
+    };
+    let own = |r: &RoleId| {
+        guild
+            .roles
+            .get(r)
+            .is_some_and(|role| role.tags.bot_id == Some(me))
+    };
+    msg.mention_roles.iter().copied().filter(own).collect()
+}
+
+/// The question without mentions of the bot or its role (and the comma
+/// after one).
+fn strip_mentions(text: &str, me: UserId, own_roles: &[RoleId]) -> String {
+    let mut cleaned = text
         .replace(&format!("<@!{me}>"), " ")
         .replace(&format!("<@{me}>"), " ");
+    for role in own_roles {
+        cleaned = cleaned.replace(&format!("<@&{role}>"), " ");
+    }
     cleaned
         .trim()
         .trim_start_matches([',', ':', '-'])
@@ -641,14 +664,23 @@ mod tests {
     fn mentions_are_stripped() {
         let me = UserId::new(42);
         assert_eq!(
-            strip_mentions("<@42> how much is botox", me),
+            strip_mentions("<@42> how much is botox", me, &[]),
             "how much is botox"
         );
         assert_eq!(
-            strip_mentions("<@!42>, how much is botox", me),
+            strip_mentions("<@!42>, how much is botox", me, &[]),
             "how much is botox"
         );
-        assert_eq!(strip_mentions("hey <@42>", me), "hey");
+        assert_eq!(strip_mentions("hey <@42>", me, &[]), "hey");
+        let role = RoleId::new(9);
+        assert_eq!(
+            strip_mentions("<@&9> botox price", me, &[role]),
+            "botox price"
+        );
+        assert_eq!(
+            strip_mentions("<@&8> botox price", me, &[role]),
+            "<@&8> botox price"
+        );
         assert_eq!(mention_in("hi <@!42>", me), Some(3));
         assert_eq!(mention_in("hi <@43>", me), None);
     }

@@ -8,8 +8,9 @@
 //!   message object the fake "created" ([`Call::message`]), so a test can
 //!   click its buttons. [`FakeDiscord::rate_limit_next`] makes the next
 //!   message sends answer `429` with `retry_after`.
-//! - Gateway (the `url` of `GET /gateway`): HELLO, then READY for IDENTIFY or
-//!   RESUMED for RESUME, heartbeat ACKs, and the events tests push with
+//! - Gateway (the `url` of `GET /gateway` or `/gateway/bot`): HELLO, then
+//!   READY and GUILD_CREATE (with the bot's role) for IDENTIFY, or RESUMED
+//!   for RESUME, heartbeat ACKs, and the events tests push with
 //!   [`FakeDiscord::say`], [`FakeDiscord::command`], [`FakeDiscord::click`]...
 //!   Events pushed while no connection is up wait in a queue and go out after
 //!   the next READY/RESUMED, as Discord replays missed events on resume.
@@ -27,9 +28,9 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use serenity::all::{CurrentUser, Event, GatewayEvent, Interaction, Message, Ready};
+use serenity::all::{CurrentUser, Event, GatewayEvent, Guild, Interaction, Message, Ready};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -56,6 +57,8 @@ pub const ANSWERS: u64 = 21;
 pub const DM: u64 = 30;
 /// The role configured as staff.
 pub const STAFF_ROLE: u64 = 77;
+/// The role Discord creates for the bot when it joins (tagged with its id).
+pub const BOT_ROLE: u64 = 78;
 
 /// Someone who writes in the fake guild.
 #[derive(Debug, Clone, Copy)]
@@ -244,6 +247,12 @@ struct State {
     identifies: AtomicUsize,
     resumes: AtomicUsize,
     heartbeats: AtomicUsize,
+    heartbeat_interval: Duration,
+    /// Cleared by a test to make the fake ignore heartbeats until the next
+    /// IDENTIFY.
+    ack_heartbeats: AtomicBool,
+    /// Set by a test to close the next IDENTIFY with 4014.
+    refuse_intents: AtomicBool,
     rate_limits: Mutex<Option<Scripted>>,
     /// Channel of each interaction the fake sent, for the messages it creates.
     interaction_channels: Mutex<HashMap<u64, u64>>,
@@ -257,8 +266,14 @@ pub struct FakeDiscord {
 }
 
 impl FakeDiscord {
-    /// Binds both servers on ephemeral loopback ports and starts serving.
+    /// Binds both servers on ephemeral loopback ports and starts serving,
+    /// with Discord's usual heartbeat interval (no heartbeat in a short test).
     pub async fn start() -> FakeDiscord {
+        FakeDiscord::start_with_heartbeat(Duration::from_millis(41_250)).await
+    }
+
+    /// Like [`FakeDiscord::start`], asking the client to heartbeat every `interval`.
+    pub async fn start_with_heartbeat(interval: Duration) -> FakeDiscord {
         let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind REST");
         let gateway = TcpListener::bind("127.0.0.1:0")
             .await
@@ -277,6 +292,9 @@ impl FakeDiscord {
             identifies: AtomicUsize::new(0),
             resumes: AtomicUsize::new(0),
             heartbeats: AtomicUsize::new(0),
+            heartbeat_interval: interval,
+            ack_heartbeats: AtomicBool::new(true),
+            refuse_intents: AtomicBool::new(false),
             rate_limits: Mutex::new(None),
             interaction_channels: Mutex::new(HashMap::new()),
         });
@@ -313,13 +331,23 @@ impl FakeDiscord {
         )
     }
 
+    /// `who` writes `@Frontdesk text` but picks the bot's role from the list.
+    pub fn mention_role(&self, channel: u64, who: Person, text: &str) -> u64 {
+        self.post(channel, who, &format!("<@&{BOT_ROLE}> {text}"), vec![])
+    }
+
     fn post(&self, channel: u64, who: Person, content: &str, mentions: Vec<Value>) -> u64 {
         let id = self.id();
         let mut m = message_json(id, channel, who, content);
         m["mentions"] = Value::Array(mentions);
         m["mention_everyone"] = json!(content.contains("@everyone"));
-        let parsed: Message = check("MESSAGE_CREATE", &m);
-        assert_eq!(parsed.content, content);
+        // Role mentions, as Discord lists them: every `<@&id>` in the text.
+        let roles: Vec<String> = content
+            .split("<@&")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('>').map(|(id, _)| id.to_string()))
+            .collect();
+        m["mention_roles"] = json!(roles);
         self.dispatch("MESSAGE_CREATE", m);
         id
     }
@@ -373,7 +401,6 @@ impl FakeDiscord {
         if let Some(m) = message {
             i["message"] = m;
         }
-        let _: Interaction = check("INTERACTION_CREATE", &i);
         self.state
             .interaction_channels
             .lock()
@@ -385,7 +412,9 @@ impl FakeDiscord {
 
     /// Sends a dispatch event after checking serenity can read it.
     pub fn dispatch(&self, t: &str, d: Value) {
-        check_dispatch(t, &d);
+        if let Err(e) = validate(t, &d) {
+            panic!("{e}");
+        }
         self.state
             .events
             .send((t.to_string(), d))
@@ -413,6 +442,22 @@ impl FakeDiscord {
             remaining: n,
             retry_after,
         });
+    }
+
+    /// Stop answering heartbeats on this connection (the client should
+    /// give up on it and connect again).
+    pub fn stop_acking_heartbeats(&self) {
+        self.state.ack_heartbeats.store(false, Ordering::SeqCst);
+    }
+
+    /// Close the next IDENTIFY with 4014 (privileged intent not enabled).
+    pub fn refuse_intents(&self) {
+        self.state.refuse_intents.store(true, Ordering::SeqCst);
+    }
+
+    /// Heartbeats received (acknowledged or not).
+    pub fn heartbeats(&self) -> usize {
+        self.state.heartbeats.load(Ordering::SeqCst)
     }
 
     pub fn identifies(&self) -> usize {
@@ -547,22 +592,29 @@ fn is_reply_to(c: &Call, id: u64) -> bool {
         && c.body["message_reference"]["message_id"].as_str() == Some(&id.to_string())
 }
 
-/// Deserializes `v` as serenity's `T`, panicking with serde's message.
-fn check<T: serde::de::DeserializeOwned>(what: &str, v: &Value) -> T {
-    serde_json::from_value(v.clone())
-        .unwrap_or_else(|e| panic!("the fake built a {what} serenity cannot read: {e}\n{v:#}"))
-}
-
-/// Checks a dispatch the way serenity's shard reads it: a payload it cannot
-/// parse would become `Event::Unknown` and be dropped without a word.
-fn check_dispatch(t: &str, d: &Value) {
+/// Checks a dispatch the way serenity reads it: first as its own type (for
+/// serde's exact message), then as a gateway frame, where a payload serenity
+/// cannot parse becomes `Event::Unknown` and would be dropped without a word.
+fn validate(t: &str, d: &Value) -> Result<(), String> {
+    fn typed<T: serde::de::DeserializeOwned>(t: &str, d: &Value) -> Result<(), String> {
+        serde_json::from_value::<T>(d.clone())
+            .map(drop)
+            .map_err(|e| format!("the fake built a {t} serenity cannot read: {e}\n{d:#}"))
+    }
+    match t {
+        "MESSAGE_CREATE" => typed::<Message>(t, d)?,
+        "INTERACTION_CREATE" => typed::<Interaction>(t, d)?,
+        "READY" => typed::<Ready>(t, d)?,
+        "GUILD_CREATE" => typed::<Guild>(t, d)?,
+        _ => {}
+    }
     let frame = json!({"op": 0, "t": t, "s": 1, "d": d});
     match serde_json::from_value::<GatewayEvent>(frame) {
         Ok(GatewayEvent::Dispatch(_, Event::Unknown(u))) => {
-            panic!("serenity would drop this {t} as unknown: {u:?}")
+            Err(format!("serenity would drop this {t} as unknown: {u:?}"))
         }
-        Ok(_) => {}
-        Err(e) => panic!("serenity cannot read this {t}: {e}\n{d:#}"),
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("serenity cannot read this {t}: {e}\n{d:#}")),
     }
 }
 
@@ -578,6 +630,36 @@ fn message_json(id: u64, channel: u64, who: Person, content: &str) -> Value {
         m["member"] = who.member();
     }
     m
+}
+
+/// The guild as GUILD_CREATE describes it after READY: enough for the cache
+/// to know the roles, in particular the one Discord made for the bot.
+fn guild_json() -> Value {
+    let role = |id: u64, name: &str, tags: Value| {
+        json!({
+            "id": id.to_string(), "name": name, "color": 0, "hoist": false,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "icon": null,
+            "unicode_emoji": null, "position": 1, "permissions": "0", "managed": !tags.as_object().unwrap().is_empty(),
+            "mentionable": true, "flags": 0, "tags": tags,
+        })
+    };
+    json!({
+        "id": GUILD.to_string(), "name": "Lumière clients", "icon": null, "icon_hash": null, "splash": null,
+        "discovery_splash": null, "owner_id": "1", "afk_channel_id": null, "afk_timeout": 300,
+        "verification_level": 1, "default_message_notifications": 1, "explicit_content_filter": 0,
+        "roles": [
+            role(GUILD, "@everyone", json!({})),
+            role(STAFF_ROLE, "staff", json!({})),
+            role(BOT_ROLE, "Frontdesk", json!({"bot_id": BOT_ID.to_string()})),
+        ],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null, "system_channel_id": null,
+        "system_channel_flags": 0, "rules_channel_id": null, "vanity_url_code": null, "description": null,
+        "banner": null, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": null,
+        "nsfw_level": 0, "stickers": [], "premium_progress_bar_enabled": false,
+        "joined_at": "2024-01-01T00:00:00.000000+00:00", "large": false, "unavailable": false, "member_count": 3,
+        "voice_states": [], "members": [], "channels": [], "threads": [], "presences": [],
+        "stage_instances": [], "guild_scheduled_events": [],
+    })
 }
 
 // ----- REST ---------------------------------------------------------------
@@ -737,7 +819,11 @@ impl State {
                 me["verified"] = json!(true);
                 me["mfa_enabled"] = json!(false);
                 me["flags"] = json!(0);
-                let _: CurrentUser = check("current user", &me);
+                if let Err(e) = serde_json::from_value::<CurrentUser>(me.clone()) {
+                    self.problem(format!(
+                        "the fake built a current user serenity cannot read: {e}"
+                    ));
+                }
                 Response::json(200, me)
             }
             // Command registration, global or per guild: serenity reads the
@@ -818,7 +904,7 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
     };
     let send = |v: Value| WsMessage::Text(v.to_string());
     if ws
-        .send(send(json!({"op": 10, "d": {"heartbeat_interval": 41250}})))
+        .send(send(json!({"op": 10, "d": {"heartbeat_interval": state.heartbeat_interval.as_millis() as u64}})))
         .await
         .is_err()
     {
@@ -829,24 +915,31 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
         _ => return,
     };
     let token = first["d"]["token"].as_str().unwrap_or_default();
-    if token.trim_start_matches("Bot ") != super::TOKEN {
+    let refusal = if token.trim_start_matches("Bot ") != super::TOKEN {
+        Some((4004, "Authentication failed."))
+    } else if first["op"] == 2 && state.refuse_intents.load(Ordering::SeqCst) {
+        Some((4014, "Disallowed intent(s)."))
+    } else {
+        None
+    };
+    if let Some((code, reason)) = refusal {
         let frame = CloseFrame {
-            code: CloseCode::from(4004),
-            reason: "Authentication failed.".into(),
+            code: CloseCode::from(code),
+            reason: reason.into(),
         };
         let _ = ws.close(Some(frame)).await;
         return;
     }
     let hello = match first["op"].as_u64() {
         Some(2) => {
-            state.identifies.fetch_add(1, Ordering::SeqCst);
+            let session = state.identifies.fetch_add(1, Ordering::SeqCst) + 1;
             state.seq.store(0, Ordering::SeqCst);
+            state.ack_heartbeats.store(true, Ordering::SeqCst);
             let ready = json!({
                 "v": 10, "user": bot_person().user(), "guilds": [{"id": GUILD.to_string(), "unavailable": true}],
-                "session_id": "fake-session", "resume_gateway_url": state.ws_url,
+                "session_id": format!("fake-session-{session}"), "resume_gateway_url": state.ws_url,
                 "shard": [0, 1], "application": {"id": BOT_ID.to_string(), "flags": 0},
             });
-            let _: Ready = check("READY", &ready);
             ("READY", ready)
         }
         Some(6) => {
@@ -860,7 +953,9 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
             return;
         }
     };
-    check_dispatch(hello.0, &hello.1);
+    if let Err(e) = validate(hello.0, &hello.1) {
+        return state.problem(e);
+    }
     let s = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
     if ws
         .send(send(json!({"op": 0, "t": hello.0, "s": s, "d": hello.1})))
@@ -868,6 +963,18 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
         .is_err()
     {
         return;
+    }
+    if hello.0 == "READY" {
+        // As Discord does, the guild follows READY.
+        let guild = guild_json();
+        if let Err(e) = validate("GUILD_CREATE", &guild) {
+            return state.problem(e);
+        }
+        let s = state.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let frame = json!({"op": 0, "t": "GUILD_CREATE", "s": s, "d": guild});
+        if ws.send(send(frame)).await.is_err() {
+            return;
+        }
     }
     let (control_tx, mut control) = mpsc::unbounded_channel();
     *state.control.lock().unwrap() = Some(control_tx);
@@ -881,7 +988,8 @@ async fn serve_gateway(stream: TcpStream, state: Arc<State>) {
                     let v: Value = serde_json::from_str(&t).unwrap_or_default();
                     if v["op"] == 1 {
                         state.heartbeats.fetch_add(1, Ordering::SeqCst);
-                        if ws.send(send(json!({"op": 11}))).await.is_err() {
+                        let ack = state.ack_heartbeats.load(Ordering::SeqCst);
+                        if ack && ws.send(send(json!({"op": 11}))).await.is_err() {
                             return;
                         }
                     }

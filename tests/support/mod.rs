@@ -41,8 +41,12 @@ impl TestBot {
 
     /// Starts a bot after `tweak` adjusted the test defaults.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestBot {
+        TestBot::start_on(FakeDiscord::start().await, tweak).await
+    }
+
+    /// Starts a bot against a fake the test set up itself.
+    pub async fn start_on(fake: FakeDiscord, tweak: impl FnOnce(&mut Config)) -> TestBot {
         init_tracing();
-        let fake = FakeDiscord::start().await;
         let (dir, config, engine) = prepare(&fake, tweak).await;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(frontdesk::bot::run(

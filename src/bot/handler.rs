@@ -63,20 +63,20 @@ impl Bot {
     }
 
     /// Rebuilds if the content changed; the report's text if it rebuilt.
-    pub async fn refresh(&self) -> Result<Option<String>, crate::Error> {
+    /// On any failure the engine keeps answering from the index it had.
+    pub async fn refresh(&self) -> anyhow::Result<Option<String>> {
         let _one = self.rebuilding.lock().await;
         let engine = self.engine.clone();
-        let done = tokio::task::spawn_blocking(move || engine.refresh_if_stale()).await;
-        done.expect("refresh does not panic")
-            .map(|r| r.map(|r| r.to_string()))
+        let report = tokio::task::spawn_blocking(move || engine.refresh_if_stale()).await??;
+        Ok(report.map(|r| r.to_string()))
     }
 
     /// Rebuilds from the content unconditionally (`/reload`).
-    async fn rebuild(&self) -> Result<String, crate::Error> {
+    async fn rebuild(&self) -> anyhow::Result<String> {
         let _one = self.rebuilding.lock().await;
         let engine = self.engine.clone();
-        let done = tokio::task::spawn_blocking(move || engine.rebuild()).await;
-        done.expect("rebuild does not panic").map(|r| r.to_string())
+        let report = tokio::task::spawn_blocking(move || engine.rebuild()).await??;
+        Ok(report.to_string())
     }
 
     /// Asks the engine on the blocking pool. `None` only if the engine
@@ -299,16 +299,19 @@ impl Bot {
                         .and_then(|slug| engine.card(&slug))
                         .ok_or(name)
                 })
-                .await
-                .expect("card lookup does not panic");
+                .await;
                 match card {
-                    Ok(card) => respond(message(render::card(&card, clinic))).await,
-                    Err(name) => {
+                    Ok(Ok(card)) => respond(message(render::card(&card, clinic))).await,
+                    Ok(Err(name)) => {
                         let text = format!(
                             "I don't know a service called \"{}\". Try /services for the list.",
                             render::clip(&name, 100)
                         );
                         respond(private(&text)).await
+                    }
+                    Err(e) => {
+                        tracing::error!("the engine failed on a card: {e}");
+                        respond(message(self.sorry())).await
                     }
                 }
             }
@@ -326,7 +329,7 @@ impl Bot {
                     Ok(report) => format!("Reloaded the content.\n```\n{}\n```", render::clip(&report, 1800)),
                     Err(e) => format!(
                         "The rebuild failed; I'm still answering from the previous content.\n```\n{}\n```",
-                        render::clip(&e.to_string(), 1700)
+                        render::clip(&format!("{e:#}"), 1700)
                     ),
                 };
                 let edit = Rendered::text(text).into_edit();

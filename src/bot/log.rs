@@ -25,7 +25,9 @@ pub const FILE_NAME: &str = "feedback.jsonl";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Vote {
+    /// 👍: the answer helped.
     Up,
+    /// 👎: it did not; staff should look at the page row or the wording.
     Down,
 }
 
@@ -35,10 +37,13 @@ pub enum Vote {
 pub struct Record {
     /// RFC 3339, UTC.
     pub time: String,
+    /// The question as the client wrote it (mentions of the bot removed).
     pub question: String,
     /// `answer`, `clarify`, `fallback` or `urgent`.
     pub kind: String,
+    /// Slug of the page answered from, if any.
     pub page: Option<String>,
+    /// Field answered, if any.
     pub field: Option<String>,
     /// Set on vote records; `null` on unanswered ones.
     pub vote: Option<Vote>,

@@ -48,14 +48,23 @@ const DISCORD_API: &str = "https://discord.com";
 /// to do, because that is all `frontdesk serve` prints before exiting.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// `DISCORD_TOKEN` is unset or empty.
     #[error("{TOKEN_VAR} is not set: set it to your bot's token (Discord Developer Portal > your application > Bot > Reset Token), e.g. {TOKEN_VAR}=... frontdesk serve")]
     MissingToken,
+    /// Discord answered 401 on REST or closed the gateway with 4004.
     #[error("Discord rejected the token in {TOKEN_VAR}: set {TOKEN_VAR} to the current token of your bot (Developer Portal > Bot > Reset Token)")]
     TokenRejected,
+    /// The gateway closed with 4013/4014: Message Content is privileged.
     #[error("Discord refused the gateway intents: enable \"Message Content Intent\" under Developer Portal > your application > Bot > Privileged Gateway Intents")]
     IntentsDisallowed,
+    /// The API could not be asked at all (network, DNS, a proxy).
     #[error("cannot reach Discord at {url}: {message}")]
-    Unreachable { url: String, message: String },
+    Unreachable {
+        /// The configured `api_url`.
+        url: String,
+        /// What went wrong, as serenity reports it (never the token).
+        message: String,
+    },
 }
 
 /// Runs the bot until Ctrl-C (`frontdesk serve`).

@@ -36,6 +36,7 @@ const BUTTON_LABEL_MAX: usize = 80;
 const BUTTONS_PER_ROW: usize = 5;
 /// Autocomplete: at most 25 choices, names of at most 100 characters.
 pub const CHOICES_MAX: usize = 25;
+/// Longest autocomplete choice name Discord accepts.
 pub const CHOICE_NAME_MAX: usize = 100;
 
 const ANSWER_COLOUR: u32 = 0x2a9d8f;
@@ -48,8 +49,11 @@ pub fn no_pings() -> CreateAllowedMentions {
 /// A rendered reply, before it becomes a message or an interaction response.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// Plain text (clarify, fallback, urgent, notes).
     pub content: Option<String>,
+    /// The answer or card.
     pub embed: Option<CreateEmbed>,
+    /// Button rows (votes, clarify choices).
     pub rows: Vec<CreateActionRow>,
 }
 

@@ -146,9 +146,13 @@ impl Followups {
 /// under an answer. Clicks carry only a short key; this is what it stands for.
 #[derive(Debug)]
 pub struct Asked {
+    /// The question as asked (a clarify choice answers it again).
     pub question: String,
+    /// What the engine did with it.
     pub kind: Kind,
+    /// Page and field of an answer (what a vote is about).
     pub page: Option<String>,
+    /// See `page`.
     pub field: Option<String>,
     /// Candidate services of a clarify reply, in button order.
     pub options: Vec<Choice>,

@@ -266,6 +266,15 @@ pub fn decide(
     }
 }
 
+/// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
+fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
+    let total: f32 = toks.iter().map(|t| t.idf).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    toks.iter().filter(|t| pick(t)).map(|t| t.idf).sum::<f32>() / total
+}
+
 /// Two stems of one word family: equal, or one extends the other by a few
 /// letters ("slim" / "slimmer", "microblad" / "microbladed") where the stemmer
 /// stopped short.
@@ -422,32 +431,12 @@ impl Ctx<'_> {
     /// of the field phrases: a row that literally says what was asked
     /// ("numbness") is the better answer.
     fn evidence_coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
-        let total: f32 = self.evidence.iter().map(|t| t.idf).sum();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let hit: f32 = self
-            .evidence
-            .iter()
-            .filter(|t| t.stems.iter().any(|s| has(s)))
-            .map(|t| t.idf)
-            .sum();
-        hit / total
+        weighted_share(&self.evidence, |t| t.stems.iter().any(|s| has(s)))
     }
 
     /// IDF-weighted share of the topic for which `has` is true.
     fn coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
-        let total: f32 = self.topic.iter().map(|t| t.idf).sum();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let hit: f32 = self
-            .topic
-            .iter()
-            .filter(|t| t.stems.iter().any(|s| has(s)))
-            .map(|t| t.idf)
-            .sum();
-        hit / total
+        weighted_share(&self.topic, |t| t.stems.iter().any(|s| has(s)))
     }
 
     /// Pages sharing a tag that the question's topic names, when at least
@@ -498,21 +487,11 @@ impl Ctx<'_> {
 
     /// Share of the topic made of words the content never uses.
     fn unknown_share(&self) -> f32 {
-        let total: f32 = self.topic.iter().map(|t| t.idf).sum();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let unknown: f32 = self
-            .topic
-            .iter()
-            .filter(|t| {
-                t.stems
-                    .iter()
-                    .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
-            })
-            .map(|t| t.idf)
-            .sum();
-        unknown / total
+        weighted_share(&self.topic, |t| {
+            t.stems
+                .iter()
+                .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
+        })
     }
 
     fn best_on_page(&self, slug: &str) -> (Vec<UnitDoc>, Option<Scored>) {

@@ -87,6 +87,10 @@ pub struct FieldSpec {
 pub struct Urgent {
     #[serde(default)]
     pub informational: Vec<String>,
+    /// Phrases saying it is happening now; they keep `informational` from
+    /// silencing the rules.
+    #[serde(default)]
+    pub happening: Vec<String>,
     pub rules: Vec<UrgentRule>,
 }
 

@@ -12,6 +12,7 @@ use crate::config::Urgent;
 pub struct UrgentRules {
     rules: Vec<(String, Vec<Vec<Phrase>>)>,
     informational: Vec<Phrase>,
+    happening: Vec<Phrase>,
 }
 
 impl UrgentRules {
@@ -28,12 +29,15 @@ impl UrgentRules {
                 .map(|r| (r.name.clone(), r.all.iter().map(|g| compile(g)).collect()))
                 .collect(),
             informational: compile(&cfg.informational),
+            happening: compile(&cfg.happening),
         }
     }
 
     /// The name of the first rule that fires, if any.
     pub fn check(&self, q: &Question) -> Option<&str> {
-        if self.informational.iter().any(|p| p.occurs(q)) {
+        if self.informational.iter().any(|p| p.occurs(q))
+            && !self.happening.iter().any(|p| p.occurs(q))
+        {
             return None;
         }
         self.rules
@@ -68,5 +72,7 @@ mod tests {
         assert!(check("is some bruising normal after filler").is_none());
         assert!(check("what are the warning signs of a blocked vessel, should i call").is_none());
         assert!(check("will whitening work on grey teeth").is_none());
+        assert!(check("can filler cause my lip to turn white").is_none());
+        assert!(check("can botox cause trouble breathing? i cant breathe right now").is_some());
     }
 }

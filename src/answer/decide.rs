@@ -119,7 +119,7 @@ pub fn decide(
 ) -> Reply {
     let cfg = engine.config();
     let mut tr = Trace(trace);
-    let q = Question::new(raw, &engine.terms);
+    let mut q = Question::new(raw, &engine.terms);
     if let Some(rule) = engine.urgent.check(&q) {
         tr.log(|| format!("urgent rule fired: {rule}"));
         return Reply::new(raw, Kind::Urgent, cfg.clinic.emergency.clone(), 1.0);
@@ -182,6 +182,15 @@ pub fn decide(
         for (i, t) in q.toks.iter().enumerate() {
             if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
                 mask[i] = true;
+            }
+        }
+    }
+    // Typos of field words ("sesions", "recovry"): words the content does
+    // not know that are one or two edits from a phrase word.
+    for (i, t) in q.toks.iter_mut().enumerate() {
+        if !t.stop && !mask[i] && units::idf(&searcher, snap, &t.stem).is_none() {
+            if let Some(s) = engine.fields.correct(&t.word, cfg.answer.typo_min_len) {
+                t.alts.push(s);
             }
         }
     }

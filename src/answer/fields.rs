@@ -28,6 +28,9 @@ pub struct FieldMatcher {
     canons: Vec<Canon>,
     /// (canon index, phrase, weight), longest phrases first.
     phrases: Vec<(usize, Phrase, f32)>,
+    /// Every word of every phrase, with its stem, for reading typos
+    /// ("sesions", "recovry") as the word meant.
+    words: Vec<(String, String)>,
 }
 
 /// Field scores of one question, indexed like the vocabulary.
@@ -71,7 +74,22 @@ impl FieldMatcher {
             }
         }
         phrases.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(b.2.total_cmp(&a.2)));
-        FieldMatcher { canons, phrases }
+        let mut words: Vec<(String, String)> = cfg
+            .fields
+            .iter()
+            .flat_map(|f| f.phrases.iter().chain(&f.weak))
+            .flat_map(|p| text::words(p))
+            .filter(|w| w.chars().count() >= 4)
+            .map(|w| (text::stem(&w), w))
+            .map(|(s, w)| (w, s))
+            .collect();
+        words.sort();
+        words.dedup();
+        FieldMatcher {
+            canons,
+            phrases,
+            words,
+        }
     }
 
     /// Scores `q` for every canonical field, ignoring positions in `skip`
@@ -104,6 +122,25 @@ impl FieldMatcher {
     pub fn canon_of_name(&self, row_name: &str) -> Option<usize> {
         let n = text::normalize(row_name);
         self.canons.iter().position(|c| c.variants.contains(&n))
+    }
+
+    /// The stem of the phrase word `word` is a typo of, if any: one edit, for
+    /// words of `min` letters or more; short words must keep their first
+    /// letter. (Two edits turn too many real words into field words:
+    /// "vacation" into "location".)
+    pub fn correct(&self, word: &str, min: usize) -> Option<String> {
+        let len = word.chars().count();
+        if len < min {
+            return None;
+        }
+        self.words
+            .iter()
+            .filter(|(w, _)| w.chars().count().abs_diff(len) <= 2)
+            .filter(|(w, _)| len >= 6 || w.chars().next() == word.chars().next())
+            .map(|(w, s)| (strsim::osa_distance(word, w), s))
+            .filter(|(d, _)| *d == 1)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, s)| s.clone())
     }
 
     /// Canonical fields a FAQ heading asks about (strong phrases only: a
@@ -210,6 +247,14 @@ mod tests {
         assert_eq!(best("how much weight will i lose"), "Results");
         assert_eq!(best("how much is it"), "Cost");
         assert_eq!(best("how many sessions will i need"), "Number of Sessions");
+    }
+
+    #[test]
+    fn field_word_typos_are_read_as_meant() {
+        let m = FieldMatcher::new(&Config::default());
+        assert_eq!(m.correct("sesions", 4), Some(text::stem("sessions")));
+        assert_eq!(m.correct("prce", 4), Some(text::stem("price")));
+        assert_eq!(m.correct("vacation", 4), None, "two edits from location is not a typo");
     }
 
     #[test]

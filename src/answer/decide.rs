@@ -104,6 +104,7 @@ struct Ctx<'a> {
     topic: Vec<TopicTok>,
     /// The topic plus the field-phrase words at half weight.
     evidence: Vec<TopicTok>,
+    idf_cache: std::cell::RefCell<HashMap<String, Option<f32>>>,
     /// Field scores with partner fields filled in (a page without Anesthesia
     /// answers a numbing question from Pain Level).
     eff: Vec<f32>,
@@ -264,6 +265,7 @@ pub fn decide(
         topic,
         evidence,
         eff,
+        idf_cache: Default::default(),
         max_idf,
     };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
@@ -354,20 +356,29 @@ impl Ctx<'_> {
     }
 
     /// Stems of the names of a page (excluded from FAQ heading overlap).
-    fn name_stems(&self, page: usize) -> Vec<String> {
-        self.snap.gen.catalog.pages[page]
-            .names
-            .iter()
-            .flat_map(|n| text::stems(n))
-            .collect()
+    fn name_stems(&self, page: usize) -> &[String] {
+        &self.snap.name_stems[page]
+    }
+
+    fn info(&self, field: &str) -> std::borrow::Cow<'_, super::FieldInfo> {
+        self.snap.field_info(field, &self.engine.fields)
+    }
+
+    /// IDF of a stem, looked up once per question.
+    fn idf_opt(&self, stem: &str) -> Option<f32> {
+        if let Some(v) = self.idf_cache.borrow().get(stem) {
+            return *v;
+        }
+        let v = units::idf(&self.searcher, self.snap, stem);
+        self.idf_cache.borrow_mut().insert(stem.to_string(), v);
+        v
     }
 
     fn idf(&self, stem: &str) -> f32 {
-        units::idf(&self.searcher, self.snap, stem).unwrap_or(self.max_idf)
+        self.idf_opt(stem).unwrap_or(self.max_idf)
     }
 
     fn score(&self, unit: UnitDoc) -> Scored {
-        let fields = &self.engine.fields;
         let mut heading_hit = false;
         let in_question = |s: &str| {
             self.q
@@ -378,8 +389,9 @@ impl Ctx<'_> {
         };
         let f = match unit.kind {
             UnitKind::Row => {
-                let canon = fields
-                    .canon_of_name(&unit.field)
+                let canon = self
+                    .info(&unit.field)
+                    .row
                     .map(|c| self.eff[c])
                     .unwrap_or(0.0);
                 let content: Vec<&String> = unit
@@ -395,20 +407,18 @@ impl Ctx<'_> {
                 canon.max(direct)
             }
             UnitKind::Faq => {
-                let canon = fields
-                    .canons_of_heading(&unit.field)
-                    .into_iter()
-                    .map(|(c, hw)| self.eff[c] * hw.min(1.0))
-                    .fold(0.0, f32::max);
-                let page = self.page_index(&unit.slug);
-                let names = page.map(|p| self.name_stems(p)).unwrap_or_default();
-                let words = text::words(&unit.field);
-                let content: Vec<String> = words
+                let info = self.info(&unit.field);
+                let canon = info
+                    .heading
                     .iter()
-                    .filter(|w| !text::is_stopword(w))
-                    .map(|w| text::stem(w))
-                    .filter(|s| !names.contains(s))
-                    .collect();
+                    .map(|&(c, hw)| self.eff[c] * hw.min(1.0))
+                    .fold(0.0, f32::max);
+                let names: &[String] = match self.page_index(&unit.slug) {
+                    Some(p) => self.name_stems(p),
+                    None => &[],
+                };
+                let content: Vec<&String> =
+                    info.content.iter().filter(|s| !names.contains(s)).collect();
                 let total: f32 = content.iter().map(|s| self.idf(s)).sum();
                 let hit: f32 = content
                     .iter()
@@ -540,14 +550,13 @@ impl Ctx<'_> {
         r.field = (!u.field.is_empty()).then(|| u.field.clone());
         r.source = Some(u.source.clone());
         let canon = match u.kind {
-            UnitKind::Row => self.engine.fields.canon_of_name(&u.field),
+            UnitKind::Row => self.info(&u.field).row,
             _ => self
-                .engine
-                .fields
-                .canons_of_heading(&u.field)
-                .into_iter()
+                .info(&u.field)
+                .heading
+                .iter()
                 .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(c, _)| c),
+                .map(|(c, _)| *c),
         };
         if let Some(c) = canon {
             r.related = page_units
@@ -680,9 +689,7 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
         let unit = page_units
             .iter()
             .find(|u| {
-                u.kind == UnitKind::Row
-                    && purpose.is_some()
-                    && ctx.engine.fields.canon_of_name(&u.field) == purpose
+                u.kind == UnitKind::Row && purpose.is_some() && ctx.info(&u.field).row == purpose
             })
             .or_else(|| page_units.iter().find(|u| u.kind == UnitKind::Paragraph));
         if let Some(u) = unit {
@@ -751,7 +758,7 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
                 .collect();
             // Only words that tell the other service from this one count
             // ("vi", not the "peel" both names share).
-            let own = ctx.name_stems(h.page);
+            let own = ctx.name_stems(h.page).to_vec();
             let ostems: Vec<String> = stems_of(other)
                 .into_iter()
                 .filter(|s| !own.contains(s))
@@ -807,7 +814,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         .iter()
         .filter(|s| {
             category.is_some()
-                && ctx.engine.fields.canon_of_name(&s.unit.field) == category
+                && ctx.info(&s.unit.field).row == category
                 && ctx.coverage(|x| s.unit.text_stems.iter().any(|y| y == x)) >= 0.99
         })
         .filter_map(|s| ctx.page_index(&s.unit.slug))

@@ -254,7 +254,11 @@ mod tests {
         let m = FieldMatcher::new(&Config::default());
         assert_eq!(m.correct("sesions", 4), Some(text::stem("sessions")));
         assert_eq!(m.correct("prce", 4), Some(text::stem("price")));
-        assert_eq!(m.correct("vacation", 4), None, "two edits from location is not a typo");
+        assert_eq!(
+            m.correct("vacation", 4),
+            None,
+            "two edits from location is not a typo"
+        );
     }
 
     #[test]

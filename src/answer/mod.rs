@@ -33,6 +33,36 @@ pub(crate) struct Snapshot {
     /// variants, or a FAQ heading asking it). A field only one page has
     /// (Parking, Membership) points at that page by itself.
     pub canon_pages: Vec<Vec<usize>>,
+    /// What each distinct row name / FAQ heading means, worked out once per
+    /// generation instead of once per question.
+    pub field_info: HashMap<String, FieldInfo>,
+    /// Stems of each page's names.
+    pub name_stems: Vec<Vec<String>>,
+}
+
+/// A row name or FAQ heading, read once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldInfo {
+    /// The canonical field a row of this name belongs to.
+    pub row: Option<usize>,
+    /// The canonical fields a FAQ heading of this text asks.
+    pub heading: Vec<(usize, f32)>,
+    /// Stems of the heading's content words (stopwords dropped).
+    pub content: Vec<String>,
+}
+
+impl FieldInfo {
+    fn new(name: &str, fields: &fields::FieldMatcher) -> FieldInfo {
+        FieldInfo {
+            row: fields.canon_of_name(name),
+            heading: fields.canons_of_heading(name),
+            content: crate::text::words(name)
+                .iter()
+                .filter(|w| !crate::text::is_stopword(w))
+                .map(|w| crate::text::stem(w))
+                .collect(),
+        }
+    }
 }
 
 impl Snapshot {
@@ -53,10 +83,14 @@ impl Snapshot {
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
         let mut canon_pages = vec![Vec::new(); fields.count()];
+        let mut field_info: HashMap<String, FieldInfo> = HashMap::new();
         for (pi, p) in gen.catalog.pages.iter().enumerate() {
             for f in &p.fields {
-                let mut cs: Vec<usize> = fields.canon_of_name(f).into_iter().collect();
-                cs.extend(fields.canons_of_heading(f).into_iter().map(|(c, _)| c));
+                let info = field_info
+                    .entry(f.clone())
+                    .or_insert_with(|| FieldInfo::new(f, fields));
+                let mut cs: Vec<usize> = info.row.into_iter().collect();
+                cs.extend(info.heading.iter().map(|(c, _)| *c));
                 for c in cs {
                     if !canon_pages[c].contains(&pi) {
                         canon_pages[c].push(pi);
@@ -64,11 +98,31 @@ impl Snapshot {
                 }
             }
         }
+        let name_stems = gen
+            .catalog
+            .pages
+            .iter()
+            .map(|p| p.names.iter().flat_map(|n| crate::text::stems(n)).collect())
+            .collect();
         Snapshot {
             gen,
             names,
             slugs,
             canon_pages,
+            field_info,
+            name_stems,
+        }
+    }
+
+    /// What a row name or FAQ heading means (cached for the catalog's fields).
+    pub fn field_info(
+        &self,
+        name: &str,
+        fields: &fields::FieldMatcher,
+    ) -> std::borrow::Cow<'_, FieldInfo> {
+        match self.field_info.get(name) {
+            Some(i) => std::borrow::Cow::Borrowed(i),
+            None => std::borrow::Cow::Owned(FieldInfo::new(name, fields)),
         }
     }
 }

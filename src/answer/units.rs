@@ -2,7 +2,7 @@
 
 use super::Snapshot;
 use crate::content::UnitKind;
-use crate::text;
+
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -43,8 +43,14 @@ fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDo
         addr,
         slug: get(f.slug),
         kind,
-        field_stems: text::stems(&field),
-        text_stems: text::stems(&text),
+        field_stems: get(f.field_stems)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        text_stems: get(f.text_stems)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
         field,
         text,
         source: get(f.source),

@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 3;
+const CATALOG_VERSION: u32 = 4;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -236,6 +236,8 @@ fn write_generation(
                 f.text_terms => text::normalize(&u.text),
                 f.name_terms => names.as_str(),
                 f.source => format!("{}:{}", page.path, u.line),
+                f.field_stems => text::stems(&field).join(" "),
+                f.text_stems => text::stems(&u.text).join(" "),
             ))?;
             units += 1;
         }

@@ -29,6 +29,10 @@ pub struct Fields {
     pub name_terms: Field,
     /// `path:line` of the unit, stored, so staff can find the source.
     pub source: Field,
+    /// Stems of the field name and of the text, space-separated, stored so
+    /// that answering never re-stems a unit.
+    pub field_stems: Field,
+    pub text_stems: Field,
 }
 
 /// The analyzer used for every searchable field (tantivy built-in).
@@ -51,6 +55,8 @@ pub fn build() -> (Schema, Fields) {
         text_terms: b.add_text_field("text_terms", searchable.clone()),
         name_terms: b.add_text_field("name_terms", searchable),
         source: b.add_text_field("source", STORED),
+        field_stems: b.add_text_field("field_stems", STORED),
+        text_stems: b.add_text_field("text_stems", STORED),
     };
     (b.build(), fields)
 }
@@ -72,5 +78,7 @@ pub fn fields_of(schema: &Schema) -> crate::Result<Fields> {
         text_terms: get("text_terms")?,
         name_terms: get("name_terms")?,
         source: get("source")?,
+        field_stems: get("field_stems")?,
+        text_stems: get("text_stems")?,
     })
 }

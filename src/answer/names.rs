@@ -40,9 +40,13 @@ struct Name {
 /// Name matcher over the catalog's pages.
 pub struct NameMatcher {
     pages: Vec<Vec<Name>>,
-    /// Distinct name words (raw) with their stems, for typo matching.
-    vocab: Vec<(String, String)>,
-    stems: HashMap<String, ()>,
+    /// Distinct name words (raw) with their stems, by length in characters,
+    /// for typo matching.
+    vocab: HashMap<usize, Vec<(String, String)>>,
+    /// Name stem -> pages whose names use it (the pages a question can name).
+    stems: HashMap<String, Vec<usize>>,
+    /// Whole multi-word names written as one word -> pages.
+    joined: HashMap<String, Vec<usize>>,
     name_df: HashMap<String, usize>,
     text_df: HashMap<String, u32>,
     typo_min: usize,
@@ -96,18 +100,32 @@ impl NameMatcher {
             pages.push(list);
         }
         let n_pages = pages.len().max(1) as f32;
-        let mut vocab = Vec::new();
-        let mut stems = HashMap::new();
-        for list in &mut pages {
+        let mut vocab: HashMap<usize, Vec<(String, String)>> = HashMap::new();
+        let mut stems: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut joined: HashMap<String, Vec<usize>> = HashMap::new();
+        for (pi, list) in pages.iter_mut().enumerate() {
             for name in list.iter_mut() {
+                if name.words.len() > 1 {
+                    let e = joined.entry(name.joined.clone()).or_default();
+                    if e.last() != Some(&pi) {
+                        e.push(pi);
+                    }
+                }
                 name.weights = name
                     .stems
                     .iter()
                     .map(|s| (1.0 + n_pages / name_df.get(s).copied().unwrap_or(1) as f32).ln())
                     .collect();
                 for (w, s) in name.words.iter().zip(&name.stems) {
-                    if stems.insert(s.clone(), ()).is_none() {
-                        vocab.push((w.clone(), s.clone()));
+                    let e = stems.entry(s.clone()).or_default();
+                    if e.is_empty() {
+                        vocab
+                            .entry(w.chars().count())
+                            .or_default()
+                            .push((w.clone(), s.clone()));
+                    }
+                    if e.last() != Some(&pi) {
+                        e.push(pi);
                     }
                 }
             }
@@ -116,6 +134,7 @@ impl NameMatcher {
             pages,
             vocab,
             stems,
+            joined,
             name_df,
             text_df,
             typo_min,
@@ -154,11 +173,9 @@ impl NameMatcher {
                 continue;
             }
             let len = t.word.chars().count();
-            for (w, s) in &self.vocab {
+            let near = len.saturating_sub(2).max(self.typo_min)..=len + 2;
+            for (w, s) in near.filter_map(|l| self.vocab.get(&l)).flatten() {
                 let wl = w.chars().count();
-                if wl.abs_diff(len) > 2 || wl < self.typo_min {
-                    continue;
-                }
                 if len < 6 && w.chars().next() != t.word.chars().next() {
                     continue;
                 }
@@ -185,8 +202,20 @@ impl NameMatcher {
     /// are never read as typos of a name.
     pub fn find(&self, q: &Question, known: &dyn Fn(&str) -> bool) -> Vec<NameHit> {
         let pm = self.position_matches(q, known);
+        // Only pages that share a stem (or a joined name) with the question.
+        let mut candidates: Vec<usize> = pm
+            .iter()
+            .flatten()
+            .filter_map(|(s, _, _)| self.stems.get(s))
+            .chain(q.toks.iter().filter_map(|t| self.joined.get(&t.word)))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut hits: Vec<NameHit> = Vec::new();
-        for (pi, names) in self.pages.iter().enumerate() {
+        for pi in candidates {
+            let names = &self.pages[pi];
             let mut best: Option<NameHit> = None;
             for name in names {
                 if let Some(hit) = self.match_name(pi, name, q, &pm) {

@@ -674,7 +674,9 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     let penalty = if best.f >= 1.0 {
         0.3 * uncovered
     } else {
-        ((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9).min(1.0)
+        // Unknown words weigh less when the page's best unit is a good fit
+        // anyway ("terrified of needles ... numb me before the botox").
+        (((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9) * (1.2 - quality).min(1.0)).min(1.0)
     };
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
@@ -700,7 +702,9 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
     }
     // Rule 5: another page addresses it clearly while this one does not.
     let unsure = conf < cfg.answer.answer_threshold;
-    if quality < 0.6 || unsure {
+    // The page leaves what the question is about unsaid ("advil").
+    let silent = uncovered >= 0.5;
+    if quality < 0.6 || unsure || silent {
         if let Some(other) = ctx.best_elsewhere(&[hit.page]) {
             let qo = other.quality();
             tr.log(|| {
@@ -711,9 +715,14 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             });
             // Clearly better; or, when this page leaves us unsure, a good
             // unit that also covers the question's own words ("advil").
-            let covers =
-                ctx.coverage(|x| other.unit.text_stems.iter().any(|y| same_word(y, x))) > 0.0;
-            if (qo >= 0.6 && qo > quality + 0.2) || (unsure && qo >= 0.8 && covers) {
+            let covered = ctx.coverage(|x| other.unit.text_stems.iter().any(|y| same_word(y, x)));
+            let general = ctx
+                .page_index(&other.unit.slug)
+                .is_some_and(|p| !ctx.snap.gen.catalog.pages[p].is_service);
+            if (qo >= 0.6 && qo > quality + 0.2)
+                || (unsure && qo >= 0.8 && covered > 0.0)
+                || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3)
+            {
                 let (units_o, _) = ctx.best_on_page(&other.unit.slug);
                 let c = (0.3 + 0.7 * qo) * 0.9;
                 return ctx.answer(raw, &units_o, &other, c);
@@ -1015,10 +1024,40 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
     let Some(best) = best.filter(|b| b.f >= 0.9) else {
         return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
     };
-    let rivals = scored
-        .iter()
-        .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
-        .count();
+    // Rivals: other pages that have the same field (from the catalog, not
+    // only the search results). A general page's FAQ entry the question
+    // restates answers for every service ("while pregnant"); a row of one
+    // service among many does not.
+    let canon = match best.unit.kind {
+        UnitKind::Row => ctx.info(&best.unit.field).row,
+        _ => ctx
+            .info(&best.unit.field)
+            .heading
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(c, _)| *c),
+    };
+    let page = ctx.page_index(&best.unit.slug);
+    let general_faq = best.unit.kind == UnitKind::Faq
+        && best.heading_hit
+        && page.is_some_and(|p| !ctx.snap.gen.catalog.pages[p].is_service);
+    let rivals = if general_faq {
+        0
+    } else {
+        let by_field = canon
+            .map(|c| {
+                ctx.snap.canon_pages[c]
+                    .iter()
+                    .filter(|&&p| Some(p) != page)
+                    .count()
+            })
+            .unwrap_or(0);
+        let by_search = scored
+            .iter()
+            .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
+            .count();
+        by_field.max(by_search)
+    };
     tr.log(|| {
         format!(
             "field-only question: best {} / {} (f {:.2}), {rivals} rival pages",

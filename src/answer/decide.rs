@@ -175,11 +175,7 @@ pub fn decide(
             mask[p] = true;
         }
         // Other words that mean the service's name ("drip" for "IV").
-        let stems: Vec<String> = snap.gen.catalog.pages[h.page]
-            .names
-            .iter()
-            .flat_map(|n| text::stems(n))
-            .collect();
+        let stems = &snap.name_stems[h.page];
         for (i, t) in q.toks.iter().enumerate() {
             if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
                 mask[i] = true;
@@ -461,23 +457,17 @@ impl Ctx<'_> {
     /// Pages sharing a tag that the question's topic names, when at least
     /// two pages carry it (a tag on one page is no category).
     fn tagged_pages(&self) -> Vec<usize> {
-        let mut by_tag: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, p) in self.snap.gen.catalog.pages.iter().enumerate() {
-            for tag in &p.tags {
-                let stems = text::stems(tag);
-                if !stems.is_empty()
+        self.snap
+            .tags
+            .iter()
+            .filter(|(stems, pages)| {
+                pages.len() >= 2
+                    && !stems.is_empty()
                     && stems
                         .iter()
                         .all(|s| self.topic.iter().any(|t| t.stems.contains(s)))
-                {
-                    by_tag.entry(tag.to_lowercase()).or_default().push(i);
-                }
-            }
-        }
-        by_tag
-            .into_values()
-            .filter(|v| v.len() >= 2)
-            .flatten()
+            })
+            .flat_map(|(_, pages)| pages.iter().copied())
             .collect()
     }
 

@@ -38,6 +38,8 @@ pub(crate) struct Snapshot {
     pub field_info: HashMap<String, FieldInfo>,
     /// Stems of each page's names.
     pub name_stems: Vec<Vec<String>>,
+    /// Each distinct tag (lower-cased): its stems and the pages carrying it.
+    pub tags: Vec<(Vec<String>, Vec<usize>)>,
 }
 
 /// A row name or FAQ heading, read once.
@@ -104,6 +106,19 @@ impl Snapshot {
             .iter()
             .map(|p| p.names.iter().flat_map(|n| crate::text::stems(n)).collect())
             .collect();
+        let mut tags: HashMap<String, (Vec<String>, Vec<usize>)> = HashMap::new();
+        for (i, p) in gen.catalog.pages.iter().enumerate() {
+            for tag in &p.tags {
+                let entry = tags
+                    .entry(tag.to_lowercase())
+                    .or_insert_with(|| (crate::text::stems(tag), Vec::new()));
+                if entry.1.last() != Some(&i) {
+                    entry.1.push(i);
+                }
+            }
+        }
+        let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
+        tags.sort();
         Snapshot {
             gen,
             names,
@@ -111,6 +126,7 @@ impl Snapshot {
             canon_pages,
             field_info,
             name_stems,
+            tags,
         }
     }
 

@@ -207,7 +207,9 @@ fn write_generation(
     std::fs::create_dir_all(dir).map_err(|e| io(dir, "create the index generation", e))?;
     let (schema, f) = schema::build();
     let index = Index::create_in_dir(dir, schema)?;
-    let mut writer: tantivy::IndexWriter = index.writer(64_000_000)?;
+    // One indexing thread: one segment with units in page order, so the same
+    // content always builds the same index (and gets the same answers).
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
     let mut units = 0;
     let mut pages = Vec::new();
     for page in site.live_pages() {

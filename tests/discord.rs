@@ -786,3 +786,48 @@ fn serve_without_a_token_exits_non_zero_with_one_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("DISCORD_TOKEN is not set"), "{stderr}");
 }
+
+/// The shipped binary, not only the library entry point: `frontdesk serve`
+/// with a config file pointing at the fake connects, answers a question, and
+/// reports its resident memory once connected (printed, for BENCHMARKS.md;
+/// not asserted: memory is a benchmark, not a test).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_serve_binary_answers_against_the_fake() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[paths]\ncontent = {:?}\nindex = {:?}\ndata = {:?}\n[discord]\napi_url = {:?}\nguild_ids = [{GUILD}]\n",
+            root.join("content"),
+            dir.path().join("index"),
+            dir.path().join("data"),
+            fake.api_url
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("frontdesk"))
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .env("DISCORD_TOKEN", TOKEN)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("frontdesk serve starts");
+    fake.wait_until("the binary to identify", |f| f.identifies() == 1)
+        .await;
+    let q = fake.mention(GENERAL, ALICE, "how much is botox");
+    let reply = fake.reply_to(q).await;
+    assert_eq!(reply.embed()["title"], "Botox (onabotulinumtoxinA)");
+    reply.assert_pings_nobody();
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    if let Some(rss) = status.lines().find(|l| l.starts_with("VmRSS:")) {
+        println!("frontdesk serve, connected and answering: {rss}");
+    }
+    child.kill().ok();
+    child.wait().ok();
+}

@@ -22,7 +22,7 @@
 use super::names::NameHit;
 use super::question::Question;
 use super::reply::{Choice, Kind, Related, Reply};
-use super::units::{self, UnitDoc};
+use super::units::{self, Unit};
 use super::{Engine, Snapshot};
 use crate::content::UnitKind;
 use crate::text;
@@ -56,7 +56,7 @@ struct TopicTok {
 
 /// A unit with its scores for this question.
 struct Scored {
-    unit: UnitDoc,
+    unit: Unit,
     /// How well its field / heading matches what is asked (0..~1.5).
     f: f32,
     /// Share of the topic (IDF-weighted) its text covers (0..1).
@@ -374,7 +374,7 @@ impl Ctx<'_> {
         self.idf_opt(stem).unwrap_or(self.max_idf)
     }
 
-    fn score(&self, unit: UnitDoc) -> Scored {
+    fn score(&self, unit: Unit) -> Scored {
         let mut heading_hit = false;
         let in_question = |s: &str| {
             self.q
@@ -482,7 +482,7 @@ impl Ctx<'_> {
     }
 
     /// Share of the topic that no unit of `units` mentions (0 with no topic).
-    fn uncovered_by(&self, units: &[UnitDoc]) -> f32 {
+    fn uncovered_by(&self, units: &[Unit]) -> f32 {
         if self.topic.is_empty() {
             return 0.0;
         }
@@ -503,7 +503,7 @@ impl Ctx<'_> {
         })
     }
 
-    fn best_on_page(&self, slug: &str) -> (Vec<UnitDoc>, Option<Scored>) {
+    fn best_on_page(&self, slug: &str) -> (Vec<Unit>, Option<Scored>) {
         let units = units::page_units_with(&self.searcher, self.snap, slug);
         let best = units
             .iter()
@@ -530,7 +530,7 @@ impl Ctx<'_> {
         stems
     }
 
-    fn answer(&self, raw: &str, page_units: &[UnitDoc], best: &Scored, confidence: f32) -> Reply {
+    fn answer(&self, raw: &str, page_units: &[Unit], best: &Scored, confidence: f32) -> Reply {
         let cfg = self.cfg();
         let u = &best.unit;
         let page = self.page_index(&u.slug);
@@ -860,7 +860,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         }
     });
     pages.truncate(12);
-    let mut ranked: Vec<(usize, f32, f32, Vec<UnitDoc>)> = pages
+    let mut ranked: Vec<(usize, f32, f32, Vec<Unit>)> = pages
         .into_iter()
         .map(|p| {
             let units = units::page_units_with(

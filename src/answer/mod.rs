@@ -40,6 +40,9 @@ pub(crate) struct Snapshot {
     pub name_stems: Vec<Vec<String>>,
     /// Each distinct tag (lower-cased): its stems and the pages carrying it.
     pub tags: Vec<(Vec<String>, Vec<usize>)>,
+    /// Each page's units, read from the index the first time a question
+    /// needs them (bounded by the content's size).
+    pub page_units: Vec<std::sync::OnceLock<Vec<units::Unit>>>,
 }
 
 /// A row name or FAQ heading, read once.
@@ -117,6 +120,7 @@ impl Snapshot {
                 }
             }
         }
+        let n_pages = gen.catalog.pages.len();
         let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
         tags.sort();
         Snapshot {
@@ -127,6 +131,7 @@ impl Snapshot {
             field_info,
             name_stems,
             tags,
+            page_units: (0..n_pages).map(|_| Default::default()).collect(),
         }
     }
 

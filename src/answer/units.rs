@@ -58,12 +58,31 @@ fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDo
 }
 
 /// All units of one page, in page order.
-pub fn page_units(snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
+pub fn page_units(snap: &Snapshot, slug: &str) -> Vec<Unit> {
     let searcher = snap.gen.reader.searcher();
     page_units_with(&searcher, snap, slug)
 }
 
-pub fn page_units_with(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
+/// A unit shared between the per-generation page cache and the scorers.
+pub type Unit = std::sync::Arc<UnitDoc>;
+
+/// All units of one page, in page order, read from the index once per
+/// generation and then served from the snapshot's cache.
+pub fn page_units_with(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<Unit> {
+    let Some(&page) = snap.slugs.get(slug) else {
+        return Vec::new();
+    };
+    snap.page_units[page]
+        .get_or_init(|| {
+            read_page(searcher, snap, slug)
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect()
+        })
+        .clone()
+}
+
+fn read_page(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
     let q = TermQuery::new(
         Term::from_field_text(snap.gen.fields.slug, slug),
         IndexRecordOption::Basic,
@@ -86,7 +105,7 @@ pub fn search(
     snap: &Snapshot,
     stems: &[String],
     limit: usize,
-) -> Vec<(f32, UnitDoc)> {
+) -> Vec<(f32, Unit)> {
     let f = &snap.gen.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for s in stems {
@@ -113,7 +132,7 @@ pub fn search(
         return Vec::new();
     };
     top.into_iter()
-        .filter_map(|(score, a)| read(searcher, snap, a).map(|u| (score, u)))
+        .filter_map(|(score, a)| read(searcher, snap, a).map(|u| (score, std::sync::Arc::new(u))))
         .collect()
 }
 

@@ -4,7 +4,7 @@
 //! resolves paths in two stages: config.toml (or the built-in defaults), then
 //! `--content` / `--index` overrides.
 
-use crate::answer::{Engine, Kind};
+use crate::answer::Engine;
 use crate::config::Config;
 use crate::content::{self, Severity};
 use anyhow::Context;
@@ -243,7 +243,6 @@ fn check(config: &Config) -> anyhow::Result<ExitCode> {
         site.pages.len(),
         site.pages.iter().filter(|p| p.draft).count()
     );
-    let _ = Kind::Answer;
     Ok(if errors > 0 {
         ExitCode::FAILURE
     } else {

@@ -193,6 +193,16 @@ pub fn decide(
     }
     let fs = engine.fields.score(&q, &mask);
     let max_idf = (1.0 + n_docs).ln();
+    // A word with its meanings, weighted by its rarest known form (0 if none is known).
+    let weighed = |t: &super::question::Tok| {
+        let mut stems = vec![t.stem.clone()];
+        stems.extend(t.alts.iter().cloned());
+        let idf = stems
+            .iter()
+            .filter_map(|s| units::idf(&searcher, snap, s))
+            .fold(0.0, f32::max);
+        TopicTok { stems, idf }
+    };
     let topic: Vec<TopicTok> = q
         .toks
         .iter()
@@ -201,15 +211,10 @@ pub fn decide(
             !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word)
         })
         .map(|(_, t)| {
-            let mut stems = vec![t.stem.clone()];
-            stems.extend(t.alts.iter().cloned());
-            let idf = stems
-                .iter()
-                .filter_map(|s| units::idf(&searcher, snap, s))
-                .fold(0.0, f32::max);
+            let w = weighed(t);
             TopicTok {
-                stems,
-                idf: if idf > 0.0 { idf } else { max_idf },
+                idf: if w.idf > 0.0 { w.idf } else { max_idf },
+                ..w
             }
         })
         .collect();
@@ -236,16 +241,11 @@ pub fn decide(
         .collect();
     for (i, t) in q.toks.iter().enumerate() {
         if fs.used[i] && !t.stop && !mask[i] {
-            let mut stems = vec![t.stem.clone()];
-            stems.extend(t.alts.iter().cloned());
-            let idf = stems
-                .iter()
-                .filter_map(|s| units::idf(&searcher, snap, s))
-                .fold(0.0, f32::max);
-            if idf > 0.0 {
+            let w = weighed(t);
+            if w.idf > 0.0 {
                 evidence.push(TopicTok {
-                    stems,
-                    idf: 0.5 * idf,
+                    idf: 0.5 * w.idf,
+                    ..w
                 });
             }
         }
@@ -531,7 +531,6 @@ impl Ctx<'_> {
     }
 
     fn answer(&self, raw: &str, page_units: &[Unit], best: &Scored, confidence: f32) -> Reply {
-        let cfg = self.cfg();
         let u = &best.unit;
         let page = self.page_index(&u.slug);
         let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), confidence);
@@ -563,7 +562,6 @@ impl Ctx<'_> {
                 })
                 .collect();
         }
-        let _ = cfg;
         r
     }
 

@@ -125,8 +125,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Opens the engine, building the index first when missing or stale.
 fn open(config: Config) -> anyhow::Result<Engine> {
-    let (engine, report, err) =
-        Engine::open_or_build(config).context("cannot open or build the index")?;
+    let (engine, report, err) = Engine::open_or_build(config).context(
+        "cannot open or build the index (run from the project directory, or set --content/--index or [paths] in config.toml)",
+    )?;
     if let Some(r) = report {
         eprintln!("{}", r.to_string().lines().last().unwrap_or_default());
     }

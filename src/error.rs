@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// Errors of the Frontdesk library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot {action} at {}: {source}", path.display())]
+    #[error("cannot {action} at {}", path.display())]
     Io {
         path: PathBuf,
         action: &'static str,

@@ -63,6 +63,8 @@ struct Scored {
     t: f32,
     /// A FAQ heading shares words with the question.
     heading_hit: bool,
+    /// Share (IDF-weighted) of a FAQ heading's own words the question has.
+    overlap: f32,
 }
 
 impl Scored {
@@ -376,6 +378,7 @@ impl Ctx<'_> {
 
     fn score(&self, unit: Unit) -> Scored {
         let mut heading_hit = false;
+        let mut heading_overlap = 0.0;
         let in_question = |s: &str| {
             self.q
                 .toks
@@ -423,6 +426,7 @@ impl Ctx<'_> {
                     .sum();
                 let overlap = if total > 0.0 { hit / total } else { 0.0 };
                 heading_hit = overlap > 0.0;
+                heading_overlap = overlap;
                 // A FAQ entry answers a narrower question than a row of the
                 // same field: it wins on its own words, not on the field alone.
                 (0.8 * canon + 0.5 * overlap).max(1.2 * overlap)
@@ -439,6 +443,7 @@ impl Ctx<'_> {
             f,
             t,
             heading_hit,
+            overlap: heading_overlap,
         }
     }
 
@@ -874,12 +879,12 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             let mut coverage = 1.0 - ctx.uncovered_by(&units);
             // A strongly asked field that only this page has stands for the
             // topic ("is the office accessible": Accessibility).
-            let unique_field = ctx
-                .fs
-                .scores
-                .iter()
-                .enumerate()
-                .any(|(c, &s)| s >= 1.0 && ctx.snap.canon_pages[c] == [p]);
+            let unique_field = ctx.fs.scores.iter().enumerate().any(|(c, &s)| {
+                // A one-word field ("location") among words the content
+                // never uses ("another location in dallas") is not enough.
+                let sure = s >= 1.5 || unknown < cfg.answer.unknown_share;
+                s >= 1.0 && sure && ctx.snap.canon_pages[c] == [p]
+            });
             if unique_field {
                 coverage = coverage.max(0.8);
             }
@@ -916,7 +921,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     let restated = ranked[0]
         .3
         .iter()
-        .any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).f >= 1.19);
+        .any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).overlap >= 0.99);
     if restated {
         cov1 = cov1.max(0.75);
     }

@@ -80,6 +80,10 @@ pub struct FieldSpec {
     pub weak: Vec<String>,
     #[serde(default)]
     pub partners: Vec<String>,
+    /// Added once to the field's score when any of its phrases occurs: for
+    /// fields whose phrases are the point of any question they appear in.
+    #[serde(default)]
+    pub boost: f32,
 }
 
 /// Urgent symptom rules.

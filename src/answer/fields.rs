@@ -19,6 +19,7 @@ const WEAK: f32 = 0.4;
 
 struct Canon {
     name: String,
+    boost: f32,
     variants: Vec<String>,
     partners: Vec<String>,
 }
@@ -113,6 +114,11 @@ impl FieldMatcher {
                     used[i] = true;
                 }
                 scores[*ci] += w;
+            }
+        }
+        for (score, canon) in scores.iter_mut().zip(&self.canons) {
+            if *score >= 1.0 {
+                *score += canon.boost;
             }
         }
         FieldScores { scores, used }
@@ -219,6 +225,7 @@ fn canon(f: &FieldSpec) -> Canon {
     variants.push(text::normalize(&f.name));
     Canon {
         name: f.name.clone(),
+        boost: f.boost,
         variants,
         partners: f.partners.clone(),
     }

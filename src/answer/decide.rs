@@ -321,7 +321,12 @@ fn resolve_named(
         let next_is_category = last
             .and_then(|l| q.toks.get(l + 1))
             .is_some_and(|t| category_nouns.iter().any(|c| c == &t.word));
-        if shared && next_is_category && h.positions.len() == 1 {
+        // "lasers" for a page called "laser": the plural of a shared name
+        // is the category too (a name written as a plural, "fillers", is not).
+        let plural = h.positions.len() == 1
+            && q.toks[h.positions[0]].word.ends_with('s')
+            && !names.has_word(&q.toks[h.positions[0]].word);
+        if shared && (next_is_category || plural) && h.positions.len() == 1 {
             tr.log(|| {
                 "a shared name followed by a category noun: a category, not a service".into()
             });

@@ -191,6 +191,13 @@ impl NameMatcher {
         out
     }
 
+    /// Whether some page's name has exactly this word.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.vocab
+            .get(&word.chars().count())
+            .is_some_and(|v| v.iter().any(|(w, _)| w == word))
+    }
+
     /// Whether several pages' names use this stem ("laser", "filler").
     pub fn shared(&self, stem: &str) -> bool {
         self.name_df.get(stem).copied().unwrap_or(0) >= 2

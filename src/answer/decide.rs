@@ -130,7 +130,26 @@ pub fn decide(
     let searcher = snap.gen.reader.searcher();
     let n_docs = searcher.num_docs().max(1) as f32;
     let known = |s: &str| units::idf(&searcher, snap, s).is_some();
-    let hits = snap.names.find(&q, &known);
+    let mut hits = snap.names.find(&q, &known);
+    // A draft page's service named (and no live one named more fully): the
+    // clinic does not offer it.
+    let live = snap.gen.catalog.pages.len();
+    let best_live = hits
+        .iter()
+        .filter(|h| h.named && h.page < live)
+        .map(|h| h.positions.len())
+        .max();
+    if let Some(d) = hits.iter().find(|h| h.named && h.page >= live) {
+        if best_live.is_none_or(|l| l < d.positions.len()) {
+            tr.log(|| "names a service that is only a draft page".into());
+            let text = format!(
+                "That is not something we offer at the moment. {}",
+                cfg.clinic.contact
+            );
+            return Reply::new(raw, Kind::Fallback, text, 0.9);
+        }
+    }
+    hits.retain(|h| h.page < live);
     for h in &hits {
         tr.log(|| {
             format!(
@@ -941,6 +960,14 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         .map(|(p, s, _, _)| (*p, *s))
         .collect();
     if close.len() >= 2 {
+        if unknown >= cfg.answer.unknown_share {
+            return ctx.fallback(
+                raw,
+                0.3,
+                "several pages share a little of it, and most of it the content never mentions",
+                tr,
+            );
+        }
         return ctx.clarify(raw, close, tr);
     }
     // A page that covers most of the topic, or clearly more than any other.

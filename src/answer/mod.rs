@@ -72,8 +72,14 @@ impl FieldInfo {
 
 impl Snapshot {
     fn new(gen: Generation, config: &Config, fields: &fields::FieldMatcher) -> Snapshot {
-        let all_names: Vec<Vec<String>> =
-            gen.catalog.pages.iter().map(|p| p.names.clone()).collect();
+        // Live pages first (indices match the catalog), then drafts.
+        let all_names: Vec<Vec<String>> = gen
+            .catalog
+            .pages
+            .iter()
+            .map(|p| p.names.clone())
+            .chain(gen.catalog.draft_names.iter().cloned())
+            .collect();
         let names = names::NameMatcher::new(
             &all_names,
             gen.catalog.name_stem_df.clone(),

@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 4;
+const CATALOG_VERSION: u32 = 5;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -124,6 +124,11 @@ pub struct Catalog {
     /// For each stem of a page name: on how many pages' text it occurs. Tells
     /// a distinctive name word ("iv") from a common one ("fat").
     pub name_stem_df: std::collections::HashMap<String, u32>,
+    /// Names of draft pages: services the clinic does not offer (yet). Never
+    /// answered from; knowing them lets "thread lift" be a fallback instead
+    /// of a stretch to some other page.
+    #[serde(default)]
+    pub draft_names: Vec<Vec<String>>,
     pub report: BuildReport,
 }
 
@@ -268,6 +273,12 @@ fn write_generation(
         fingerprint: fp,
         pages,
         name_stem_df,
+        draft_names: site
+            .pages
+            .iter()
+            .filter(|p| p.draft)
+            .map(|p| p.names.clone())
+            .collect(),
         report: report.clone(),
     };
     let path = dir.join(CATALOG);

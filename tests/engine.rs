@@ -171,3 +171,20 @@ fn answers_carry_partner_rows_and_sources() {
     let r = engine.answer("can you do microneedling on my neck");
     assert!(r.answer.contains("décolletage"), "{}", r.answer);
 }
+
+/// "peel" ends the names of Chemical Peel and VI Peel; VI Peel's type row
+/// says it is a chemical peel, so a bare "peel" means Chemical Peel, while
+/// naming both is still a comparison.
+#[test]
+fn a_bare_shared_word_means_the_service_the_others_are_kinds_of() {
+    let (_t, engine) = common::engine(&common::shipped_content());
+    let r = engine.answer("how much is a peel");
+    assert_eq!(
+        (r.kind, r.page.as_deref()),
+        (Kind::Answer, Some("chemical-peel"))
+    );
+    let r = engine.answer("vi peel price");
+    assert_eq!(r.page.as_deref(), Some("vi-peel"));
+    let r = engine.answer("whats the difference between a chemical peel and the vi peel");
+    assert_eq!(r.kind, Kind::Clarify);
+}

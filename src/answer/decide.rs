@@ -159,6 +159,30 @@ pub fn decide(
         });
     }
     let mut named = resolve_named(&hits, &q, &snap.names, &cfg.answer.category_nouns, &mut tr);
+    // A bare word several services' names end with ("a peel"): the service
+    // the others are kinds of, when the content says so.
+    if named.is_empty() {
+        let parents = snap.parents(&engine.fields, &cfg.answer.category_field);
+        if let Some((i, &p)) = q.toks.iter().enumerate().find_map(|(i, t)| {
+            (!t.stop)
+                .then(|| parents.get(&t.stem).map(|p| (i, p)))
+                .flatten()
+        }) {
+            tr.log(|| {
+                format!(
+                    "'{}' is shared by several names; {} is the one the others are kinds of",
+                    q.toks[i].word, snap.gen.catalog.pages[p].slug
+                )
+            });
+            named = vec![NameHit {
+                page: p,
+                strength: 0.85,
+                named: true,
+                full: false,
+                positions: vec![i],
+            }];
+        }
+    }
     match mode {
         Mode::Page(slug) => {
             if let Some(&pi) = snap.slugs.get(slug) {

@@ -43,6 +43,9 @@ pub(crate) struct Snapshot {
     /// Each page's units, read from the index the first time a question
     /// needs them (bounded by the content's size).
     pub page_units: Vec<std::sync::OnceLock<Vec<units::Unit>>>,
+    /// Head word -> the one service that is the parent of the others sharing
+    /// it (see [`Snapshot::parents`]); worked out on first use.
+    parents: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 /// A row name or FAQ heading, read once.
@@ -138,7 +141,55 @@ impl Snapshot {
             name_stems,
             tags,
             page_units: (0..n_pages).map(|_| Default::default()).collect(),
+            parents: Default::default(),
         }
+    }
+
+    /// Services several of which share the last word of their name ("Chemical
+    /// Peel", "VI Peel"): when one of them is what the others' category row
+    /// says they are (VI Peel: "Medium-depth chemical peel"), that one is the
+    /// service a bare "peel" means. Keyed by the stem of the shared word.
+    pub fn parents(
+        &self,
+        fields: &fields::FieldMatcher,
+        category_field: &str,
+    ) -> &HashMap<String, usize> {
+        self.parents.get_or_init(|| {
+            let category = fields.canon_of_name(category_field);
+            let mut heads: HashMap<String, Vec<usize>> = HashMap::new();
+            let display = |p: usize| {
+                let n = &self.gen.catalog.pages[p].display_name;
+                crate::text::normalize(n.split('(').next().unwrap_or(n))
+            };
+            for p in 0..self.gen.catalog.pages.len() {
+                if let Some(last) = display(p).split(' ').next_back().filter(|w| !w.is_empty()) {
+                    heads.entry(crate::text::stem(last)).or_default().push(p);
+                }
+            }
+            let searcher = self.gen.reader.searcher();
+            let kind_of = |p: usize| -> String {
+                units::page_units_with(&searcher, self, &self.gen.catalog.pages[p].slug)
+                    .iter()
+                    .find(|u| category.is_some() && fields.canon_of_name(&u.field) == category)
+                    .map(|u| crate::text::normalize(&u.text))
+                    .unwrap_or_default()
+            };
+            let mut parents = HashMap::new();
+            for (head, pages) in heads.into_iter().filter(|(_, v)| v.len() >= 2) {
+                let is_parent = |p: usize| {
+                    let name = format!(" {} ", display(p));
+                    pages
+                        .iter()
+                        .filter(|&&q| q != p)
+                        .all(|&q| format!(" {} ", kind_of(q)).contains(&name))
+                };
+                let found: Vec<usize> = pages.iter().copied().filter(|&p| is_parent(p)).collect();
+                if let [p] = found[..] {
+                    parents.insert(head, p);
+                }
+            }
+            parents
+        })
     }
 
     /// What a row name or FAQ heading means (cached for the catalog's fields).

@@ -82,9 +82,7 @@ pub fn cached(pages: usize, seed: u64) -> io::Result<PathBuf> {
 /// Writes a corpus of `pages` pages made from `src` into `dst` (which must not
 /// hold other pages). Returns the number of files written.
 pub fn generate(src: &Path, dst: &Path, pages: usize, seed: u64) -> io::Result<usize> {
-    let mut files = Vec::new();
-    collect(src, &mut files)?;
-    files.sort();
+    let files = frontdesk::content::markdown_files(src)?;
     let mut templates = Vec::new();
     let mut written = 0;
     for file in &files {
@@ -119,18 +117,6 @@ pub fn generate(src: &Path, dst: &Path, pages: usize, seed: u64) -> io::Result<u
         written += 1;
     }
     Ok(written)
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn is_draft(text: &str) -> bool {

@@ -115,13 +115,11 @@ impl Site {
 /// Fails only when `dir` itself cannot be read; per-page problems become
 /// diagnostics.
 pub fn load_dir(dir: &Path) -> crate::Result<Site> {
-    let mut files = Vec::new();
-    collect_markdown(dir, &mut files).map_err(|e| crate::Error::Io {
+    let files = markdown_files(dir).map_err(|e| crate::Error::Io {
         path: dir.to_path_buf(),
         action: "read the content directory",
         source: e,
     })?;
-    files.sort();
     let mut site = Site::default();
     for file in files {
         let rel = file
@@ -161,6 +159,15 @@ pub fn load_dir(dir: &Path) -> crate::Result<Site> {
         }
     }
     Ok(site)
+}
+
+/// Every `*.md` file below `dir`, sorted: the one definition of "a page" for
+/// loading, fingerprinting and the benchmark corpus generator.
+pub fn markdown_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect_markdown(dir, &mut files)?;
+    files.sort();
+    Ok(files)
 }
 
 fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

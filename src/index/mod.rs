@@ -36,30 +36,18 @@ pub struct Fingerprint {
 
 /// Fingerprint of the `*.md` files under `dir` (0 files when it is missing).
 pub fn fingerprint(dir: &Path) -> Fingerprint {
-    fn walk(dir: &Path, fp: &mut Fingerprint) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, fp);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                if let Ok(meta) = entry.metadata() {
-                    fp.files += 1;
-                    fp.bytes += meta.len();
-                    let m = meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-                    fp.newest_mtime_ns =
-                        fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
-                }
-            }
+    let mut fp = Fingerprint::default();
+    for path in content::markdown_files(dir).unwrap_or_default() {
+        if let Ok(meta) = std::fs::metadata(&path) {
+            fp.files += 1;
+            fp.bytes += meta.len();
+            let m = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+            fp.newest_mtime_ns = fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
         }
     }
-    let mut fp = Fingerprint::default();
-    walk(dir, &mut fp);
     fp
 }
 

@@ -526,12 +526,7 @@ impl Ctx<'_> {
 
     /// Whether the question asks if something is offered ("do you do ...").
     fn asks_offer(&self) -> bool {
-        self.cfg()
-            .answer
-            .offer_phrases
-            .iter()
-            .filter_map(|p| super::question::Phrase::compile(p))
-            .any(|p| p.occurs(&self.q))
+        self.engine.offer.iter().any(|p| p.occurs(&self.q))
     }
 
     /// Share of the topic that no unit of `units` mentions (0 with no topic).

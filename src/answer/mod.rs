@@ -229,6 +229,8 @@ pub struct Engine {
     fields: fields::FieldMatcher,
     urgent: urgent::UrgentRules,
     terms: question::Terms,
+    /// `[answer] offer_phrases`, compiled once.
+    offer: Vec<question::Phrase>,
     snap: RwLock<Arc<Snapshot>>,
 }
 
@@ -242,6 +244,12 @@ impl Engine {
             fields,
             urgent: urgent::UrgentRules::new(&config.urgent),
             terms: question::Terms::new(&config.terms),
+            offer: config
+                .answer
+                .offer_phrases
+                .iter()
+                .filter_map(|p| question::Phrase::compile(p))
+                .collect(),
             config: Arc::new(config),
             snap: RwLock::new(Arc::new(snap)),
         })

@@ -158,8 +158,11 @@ fn bench_build(c: &mut Criterion) {
             b.iter_batched(
                 || tempfile::tempdir().expect("tempdir"),
                 |tmp| {
-                    let report = frontdesk::index::build(&dir, &tmp.path().join("index"))
-                        .expect("index builds");
+                    let report = frontdesk::index::build(
+                        &frontdesk::content::Source::content_dir(&dir),
+                        &tmp.path().join("index"),
+                    )
+                    .expect("index builds");
                     black_box(report.pages);
                     tmp
                 },

@@ -228,7 +228,11 @@ fn measure(
     for b in 0..builds {
         index_dir = tmp.path().join(format!("index-{b}"));
         let started = Instant::now();
-        let r = frontdesk::index::build(content, &index_dir).expect("index builds");
+        let r = frontdesk::index::build(
+            &frontdesk::content::Source::content_dir(content),
+            &index_dir,
+        )
+        .expect("index builds");
         build.push(started.elapsed().as_secs_f64());
         report = Some(r);
         if b + 1 < builds {

@@ -20,6 +20,10 @@ pub struct Cli {
     /// Configuration file (missing default file = built-in defaults).
     #[arg(long, global = true, default_value = "config.toml")]
     pub config: PathBuf,
+    /// Hugo site root (overrides [paths] site): its contentDir, config and
+    /// data/ files (the clinic's phone, address and hours) are read.
+    #[arg(long, global = true)]
+    pub site: Option<PathBuf>,
     /// Content directory (overrides [paths] content).
     #[arg(long, global = true)]
     pub content: Option<PathBuf>,
@@ -73,6 +77,10 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let mut config = Config::load(&cli.config, explicit)?;
     if let Some(c) = &cli.content {
         config.paths.content = c.clone();
+        config.paths.content_chosen = true;
+    }
+    if let Some(s) = &cli.site {
+        config.set_site(s.clone());
     }
     if let Some(i) = &cli.index {
         config.paths.index = i.clone();
@@ -85,7 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
         Command::Index => {
-            let report = crate::index::build(&config.paths.content, &config.paths.index)
+            let source = content::Source::from_config(&config)?;
+            let report = crate::index::build(&source, &config.paths.index)
                 .context("index build failed; the previous index (if any) is still in service")?;
             println!("{report}");
             Ok(ExitCode::SUCCESS)
@@ -187,41 +196,20 @@ fn ask(
 }
 
 fn check(config: &Config) -> anyhow::Result<ExitCode> {
-    let site = content::load_dir(&config.paths.content)?;
+    let source = content::Source::from_config(config)?;
+    let site = content::load(&source)?;
     let mut lines: Vec<String> = site.diagnostics.iter().map(|d| d.to_string()).collect();
     let mut errors = site.errors();
     let mut seen = std::collections::HashMap::new();
-    for p in &site.pages {
+    for p in site.live_pages() {
         if let Some(other) = seen.insert(p.slug.clone(), p.path.clone()) {
             errors += 1;
             lines.push(format!(
-                "error: {}:1: duplicate slug `{}` (also {other}); rename one file",
+                "error: {}:1: two pages are both `{}` (also {other}); rename one file or folder",
                 p.path, p.slug
             ));
         }
-        if p.draft {
-            lines.push(format!(
-                "note: {}:1: draft page, never answered from",
-                p.path
-            ));
-        }
-        let rows: Vec<_> = p
-            .units
-            .iter()
-            .filter(|u| u.kind == content::UnitKind::Row)
-            .collect();
-        let faqs = p
-            .units
-            .iter()
-            .filter(|u| u.kind == content::UnitKind::Faq)
-            .count();
-        if rows.is_empty() && faqs == 0 {
-            lines.push(format!(
-                "warning: {}:1: no attribute table or FAQ entries; only paragraphs can answer",
-                p.path
-            ));
-        }
-        for u in rows {
+        for u in p.units.iter().filter(|u| u.kind == content::UnitKind::Row) {
             let f = u.field.as_deref().unwrap_or("");
             if !f.eq_ignore_ascii_case("name") && config.canonical_field(f).is_none() {
                 lines.push(format!(
@@ -231,18 +219,18 @@ fn check(config: &Config) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    if !config.clone().fill_clinic(&site.facts) {
+        lines.push(format!("WARNING: {}", crate::answer::NO_CONTACT));
+    }
     for l in &lines {
         println!("{l}");
     }
-    let warnings = site
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let warnings = site.count(Severity::Warning);
+    let live = site.live_pages().count();
     println!(
-        "{} pages ({} drafts), {errors} errors, {warnings} warnings",
+        "{} pages ({live} published, {} not published), {errors} errors, {warnings} warnings",
         site.pages.len(),
-        site.pages.iter().filter(|p| p.draft).count()
+        site.pages.len() - live
     );
     Ok(if errors > 0 {
         ExitCode::FAILURE

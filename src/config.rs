@@ -1,7 +1,8 @@
 //! Configuration: `config.toml`, checked once and passed around as plain structs.
 //!
 //! Two stages, as in ripgrep: the raw TOML is deep-merged over the built-in
-//! defaults (the shipped `config.toml`, compiled in), then deserialized into
+//! defaults (`src/defaults.toml`, compiled in; neutral, no clinic's name or
+//! phone), then deserialized into
 //! [`Config`] and validated. A clinic's file only needs the keys it changes;
 //! `[[fields]]` and `[[urgent.rules]]` entries merge by `name`, so adding one
 //! field does not mean copying the whole vocabulary.
@@ -14,13 +15,14 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The defaults: the shipped config.toml.
-pub const DEFAULT_TOML: &str = include_str!("../config.toml");
+/// The built-in defaults: `src/defaults.toml`.
+pub const DEFAULT_TOML: &str = include_str!("defaults.toml");
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
     pub paths: Paths,
+    pub site: SiteSettings,
     pub clinic: Clinic,
     pub answer: AnswerSettings,
     /// Clinic words -> page words they also mean ("neurotoxin" -> "neuromodulator").
@@ -37,6 +39,27 @@ pub struct Paths {
     pub content: PathBuf,
     pub index: PathBuf,
     pub data: PathBuf,
+    /// The Hugo site root: its config and `data/` give the clinic's own facts,
+    /// and its `contentDir` is the content directory unless `content` is set.
+    #[serde(default)]
+    pub site: Option<PathBuf>,
+    /// Whether `content` was chosen (in the file or on the command line)
+    /// rather than defaulted, so a site root does not override it.
+    #[serde(skip)]
+    pub content_chosen: bool,
+}
+
+/// How the site is read: Hugo's clock and the language answered in.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SiteSettings {
+    /// `hugo --clock`: the time publishing rules are judged at (empty = now;
+    /// `FRONTDESK_NOW` overrides it).
+    #[serde(default)]
+    pub now: String,
+    /// The language answered in (Hugo's `defaultContentLanguage`).
+    pub language: String,
+    #[serde(skip)]
+    pub language_chosen: bool,
 }
 
 /// Contact details shown in fallback and urgent replies.
@@ -158,12 +181,84 @@ impl Config {
                 .unwrap_or(1);
             err(format!("line {line}: {}", e.message()))
         })?;
+        let chosen =
+            |section: &str, key: &str| user.get(section).and_then(|s| s.get(key)).is_some();
+        let content_chosen = chosen("paths", "content");
+        let language_chosen = chosen("site", "language");
         merge(&mut base, user);
-        let config: Config = base
+        let mut config: Config = base
             .try_into()
             .map_err(|e: toml::de::Error| err(e.message().to_string()))?;
+        config.paths.content_chosen = content_chosen;
+        config.site.language_chosen = language_chosen;
+        if config
+            .paths
+            .site
+            .as_ref()
+            .is_some_and(|s| s.as_os_str().is_empty())
+        {
+            config.paths.site = None;
+        }
+        if let Some(site) = config.paths.site.clone() {
+            config.set_site(site);
+        }
         config.validate().map_err(err)?;
         Ok(config)
+    }
+
+    /// Points at a Hugo site root: its `contentDir` becomes the content
+    /// directory (unless one was chosen) and its default language the
+    /// language answered in (unless one was chosen).
+    pub fn set_site(&mut self, root: PathBuf) {
+        if !self.paths.content_chosen {
+            self.paths.content = crate::content::site::content_dir(&root);
+        }
+        if !self.site.language_chosen {
+            if let Some(l) = crate::content::site::language(&root) {
+                self.site.language = l;
+            }
+        }
+        self.paths.site = Some(root);
+    }
+
+    /// Fills what `[clinic]` leaves empty from the site's own facts, then
+    /// derives the contact and emergency texts from what is known. Returns
+    /// false when no way to reach the clinic is known at all.
+    pub fn fill_clinic(&mut self, facts: &crate::content::SiteFacts) -> bool {
+        let c = &mut self.clinic;
+        let fill = |slot: &mut String, v: &Option<String>| {
+            if slot.trim().is_empty() {
+                if let Some(v) = v {
+                    *slot = v.trim().to_string();
+                }
+            }
+        };
+        fill(&mut c.name, &facts.name);
+        fill(&mut c.name, &facts.title);
+        fill(&mut c.phone, &facts.phone);
+        fill(&mut c.site_url, &facts.base_url);
+        let known = !c.phone.is_empty() || !c.contact.is_empty();
+        let who = if c.name.is_empty() {
+            "the clinic".to_string()
+        } else {
+            c.name.clone()
+        };
+        if c.contact.trim().is_empty() {
+            c.contact = if c.phone.is_empty() {
+                format!("Please contact {who} and the team will help.")
+            } else {
+                format!("Please call us at {} and the team will help.", c.phone)
+            };
+        }
+        if c.emergency.trim().is_empty() {
+            let call = if c.phone.is_empty() {
+                format!("contact {who}")
+            } else {
+                format!("call us at {}", c.phone)
+            };
+            c.emergency = format!("If you have trouble breathing, swallowing or seeing, or the symptoms are severe, call your local emergency number or go to the nearest emergency room now. For anything else urgent after a treatment, {call}.");
+        }
+        known
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
@@ -245,6 +340,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn defaults_are_neutral() {
+        let mut c = Config::default();
+        assert!(c.clinic.name.is_empty() && c.clinic.phone.is_empty());
+        assert!(!c.fill_clinic(&Default::default()), "nothing known");
+        assert_eq!(
+            c.clinic.contact,
+            "Please contact the clinic and the team will help."
+        );
+        assert!(c.clinic.emergency.contains("emergency number"));
+        let mut c = Config::default();
+        let facts = crate::content::SiteFacts {
+            name: Some("Bright Smiles".into()),
+            phone: Some("555-0100".into()),
+            ..Default::default()
+        };
+        assert!(c.fill_clinic(&facts));
+        assert_eq!(c.clinic.name, "Bright Smiles");
+        assert!(c.clinic.contact.contains("555-0100"));
+        let mut c =
+            Config::from_toml_str("[clinic]\nphone = \"1\"\n", Path::new("c.toml")).unwrap();
+        c.fill_clinic(&facts);
+        assert_eq!(c.clinic.phone, "1", "config wins over site data");
+    }
+
+    #[test]
     fn defaults_load() {
         let c = Config::default();
         assert!(c.fields.iter().any(|f| f.name == "Cost"));
@@ -261,10 +381,7 @@ mod tests {
         let text = "[clinic]\nphone = \"555\"\n[[fields]]\nname = \"Cost\"\nvariants = [\"Investment\"]\nphrases = [\"how much\"]\n[[fields]]\nname = \"Parking Validation\"\nphrases = [\"validate\"]\n";
         let c = Config::from_toml_str(text, Path::new("c.toml")).unwrap();
         assert_eq!(c.clinic.phone, "555");
-        assert!(
-            !c.clinic.contact.is_empty(),
-            "other keys keep their defaults"
-        );
+        assert_eq!(c.site.language, "en", "other keys keep their defaults");
         assert_eq!(c.canonical_field("Investment").unwrap().name, "Cost");
         assert!(c.fields.iter().any(|f| f.name == "Parking Validation"));
         assert!(c.fields.iter().any(|f| f.name == "Downtime"));

@@ -8,6 +8,7 @@ use predicates::prelude::*;
 fn frontdesk(tmp: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("frontdesk").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FRONTDESK_NOW", common::CLOCK)
         .arg("--index")
         .arg(tmp.join("index"));
     cmd
@@ -135,14 +136,17 @@ fn index_prints_a_summary_and_check_lints() {
         .success()
         .stdout(
             predicate::str::contains("indexed 38 pages")
-                .and(predicate::str::contains("1 drafts skipped")),
+                .and(predicate::str::contains("1 unpublished pages skipped")),
         )
         .stdout(predicate::str::contains("mojibake"));
     frontdesk(tmp.path())
         .arg("check")
         .assert()
         .success()
-        .stdout(predicate::str::contains("draft page").and(predicate::str::contains("0 errors")));
+        .stdout(
+            predicate::str::contains("thread-lift.md:1: draft; not published")
+                .and(predicate::str::contains("0 errors")),
+        );
     frontdesk(tmp.path())
         .args(["--content", "tests/fixtures/broken-site", "check"])
         .assert()

@@ -47,7 +47,11 @@ fn hostile_input_answers_without_error() {
 #[test]
 fn broken_page_is_reported_and_skipped() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = index::build(&common::fixture("broken-site"), &tmp.path().join("index")).unwrap();
+    let report = index::build(
+        &frontdesk::content::Source::content_dir(&common::fixture("broken-site")),
+        &tmp.path().join("index"),
+    )
+    .unwrap();
     assert_eq!(report.errors, 1);
     assert!(
         report

@@ -24,6 +24,9 @@ use crate::Result;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+/// Said once, loudly, when no way to reach the clinic is configured.
+pub const NO_CONTACT: &str = "no clinic phone or contact is set in config.toml [clinic] or the site's data: fallback and urgent replies can only say \"please contact the clinic\". Set [clinic] phone (or [paths] site to a Hugo site whose data holds a telephone).";
+
 /// One opened index generation with what the engine derives from it.
 pub(crate) struct Snapshot {
     pub gen: Generation,
@@ -236,8 +239,11 @@ pub struct Engine {
 
 impl Engine {
     /// Opens the current index generation (it must exist).
-    pub fn open(config: Config) -> Result<Engine> {
+    pub fn open(mut config: Config) -> Result<Engine> {
         let gen = index::open(&config.paths.index)?;
+        if !config.fill_clinic(&gen.catalog.facts) {
+            tracing::warn!("{NO_CONTACT}");
+        }
         let fields = fields::FieldMatcher::new(&config);
         let snap = Snapshot::new(gen, &config, &fields);
         Ok(Engine {
@@ -261,7 +267,8 @@ impl Engine {
     pub fn open_or_build(
         config: Config,
     ) -> Result<(Engine, Option<BuildReport>, Option<crate::Error>)> {
-        let (report, err) = match index::ensure(&config.paths.content, &config.paths.index) {
+        let source = crate::content::Source::from_config(&config)?;
+        let (report, err) = match index::ensure(&source, &config.paths.index) {
             Ok(r) => (r, None),
             Err(e) if index::current(&config.paths.index).is_some() => (None, Some(e)),
             Err(e) => return Err(e),
@@ -280,7 +287,8 @@ impl Engine {
     /// Rebuilds the index from the content directory and swaps it in. On
     /// failure the engine keeps answering from the generation it had.
     pub fn rebuild(&self) -> Result<BuildReport> {
-        let report = index::build(&self.config.paths.content, &self.config.paths.index)?;
+        let source = crate::content::Source::from_config(&self.config)?;
+        let report = index::build(&source, &self.config.paths.index)?;
         self.reopen()?;
         Ok(report)
     }
@@ -300,7 +308,8 @@ impl Engine {
 
     /// Rebuilds when the content changed since the index was built.
     pub fn refresh_if_stale(&self) -> Result<Option<BuildReport>> {
-        if index::is_stale(&self.config.paths.content, &self.config.paths.index) {
+        let source = crate::content::Source::from_config(&self.config)?;
+        if index::is_stale(&source, &self.config.paths.index) {
             return self.rebuild().map(Some);
         }
         self.reopen()?;

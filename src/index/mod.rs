@@ -14,7 +14,7 @@
 
 pub mod schema;
 
-use crate::content::{self, Page, Severity, Site, UnitKind};
+use crate::content::{self, Page, PageKind, Severity, Site, SiteFacts, Source, UnitKind};
 use crate::{text, Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 5;
+const CATALOG_VERSION: u32 = 6;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -34,10 +34,15 @@ pub struct Fingerprint {
     pub newest_mtime_ns: u128,
 }
 
-/// Fingerprint of the `*.md` files under `dir` (0 files when it is missing).
-pub fn fingerprint(dir: &Path) -> Fingerprint {
+/// Fingerprint of what a build reads: the pages under the content directory
+/// and, for a site root, its config and data files (0 files when missing).
+pub fn fingerprint(source: &Source) -> Fingerprint {
     let mut fp = Fingerprint::default();
-    for path in content::markdown_files(dir).unwrap_or_default() {
+    let mut paths = content::markdown_files(&source.content).unwrap_or_default();
+    if let Some(root) = &source.site {
+        paths.extend(content::site::inputs(root));
+    }
+    for path in paths {
         if let Ok(meta) = std::fs::metadata(&path) {
             fp.files += 1;
             fp.bytes += meta.len();
@@ -69,6 +74,10 @@ pub struct PageEntry {
     /// Whether the page describes one service (its table has a `Name` row),
     /// as opposed to general pages (hours, policies, aftercare).
     pub is_service: bool,
+    /// Regular page, bundle, section list or the site's business facts.
+    pub kind: PageKind,
+    /// Where Hugo publishes it, below the site's base URL.
+    pub url: String,
 }
 
 /// Summary of a build, printed by `frontdesk index` and `/reload`.
@@ -76,7 +85,9 @@ pub struct PageEntry {
 pub struct BuildReport {
     pub pages: usize,
     pub units: usize,
-    pub drafts_skipped: usize,
+    /// Pages Hugo would not publish (drafts, future, expired, headless,
+    /// other languages): read, never answered from.
+    pub unpublished: usize,
     pub warnings: usize,
     pub errors: usize,
     pub diagnostics: Vec<String>,
@@ -91,10 +102,10 @@ impl std::fmt::Display for BuildReport {
         }
         write!(
             f,
-            "indexed {} pages, {} units ({} drafts skipped, {} warnings, {} errors) in {} ms -> {}",
+            "indexed {} pages, {} units ({} unpublished pages skipped, {} warnings, {} errors) in {} ms -> {}",
             self.pages,
             self.units,
-            self.drafts_skipped,
+            self.unpublished,
             self.warnings,
             self.errors,
             self.millis,
@@ -112,11 +123,22 @@ pub struct Catalog {
     /// For each stem of a page name: on how many pages' text it occurs. Tells
     /// a distinctive name word ("iv") from a common one ("fat").
     pub name_stem_df: std::collections::HashMap<String, u32>,
-    /// Names of draft pages: services the clinic does not offer (yet). Never
-    /// answered from; knowing them lets "thread lift" be a fallback instead
-    /// of a stretch to some other page.
+    /// Names of pages Hugo does not publish (drafts, future, expired):
+    /// services the clinic does not offer now. Never answered from; knowing
+    /// them lets "thread lift" be a fallback instead of a stretch to some
+    /// other page.
     #[serde(default)]
     pub draft_names: Vec<Vec<String>>,
+    /// The site's own facts (config, schema.org data): fill `[clinic]`.
+    #[serde(default)]
+    pub facts: SiteFacts,
+    /// The clock window (Unix seconds) the publishing decisions hold in:
+    /// outside it some page's publish or expiry date falls the other way, and
+    /// the index is stale though no file changed.
+    #[serde(default)]
+    pub valid_from: Option<i64>,
+    #[serde(default)]
+    pub valid_until: Option<i64>,
     pub report: BuildReport,
 }
 
@@ -134,13 +156,13 @@ pub struct Generation {
 /// Pages that fail to parse are skipped and reported; the build fails (and the
 /// previous generation stays current) when the content directory cannot be
 /// read, holds no answerable page, or the index cannot be written.
-pub fn build(content: &Path, index_dir: &Path) -> Result<BuildReport> {
+pub fn build(source: &Source, index_dir: &Path) -> Result<BuildReport> {
     let started = Instant::now();
-    let fp = fingerprint(content);
-    let site = content::load_dir(content)?;
-    if site.live_pages().next().is_none() {
+    let fp = fingerprint(source);
+    let site = content::load(source)?;
+    if !site.live_pages().any(|p| p.kind != PageKind::Business) {
         return Err(Error::Index {
-            path: content.to_path_buf(),
+            path: source.content.clone(),
             message: format!(
                 "no answerable page found ({} files, {} errors); the current index is kept. Check --content and `frontdesk check`",
                 fp.files,
@@ -213,7 +235,7 @@ fn write_generation(
             .collect::<Vec<_>>()
             .join(" ");
         for u in &page.units {
-            if is_identity_row(page, u) {
+            if content::page::is_name_row(u) {
                 continue;
             }
             let field = u.field.clone().unwrap_or_default();
@@ -248,7 +270,7 @@ fn write_generation(
     let report = BuildReport {
         pages: pages.len(),
         units,
-        drafts_skipped: site.pages.iter().filter(|p| p.draft).count(),
+        unpublished: site.pages.len() - pages.len(),
         warnings,
         errors: site.errors(),
         diagnostics: site.diagnostics.iter().map(|d| d.to_string()).collect(),
@@ -264,9 +286,12 @@ fn write_generation(
         draft_names: site
             .pages
             .iter()
-            .filter(|p| p.draft)
+            .filter(|p| p.status.is_withheld())
             .map(|p| p.names.clone())
             .collect(),
+        facts: site.facts.clone(),
+        valid_from: site.pages.iter().filter_map(|p| p.changed_at).max(),
+        valid_until: site.pages.iter().filter_map(|p| p.changes_at).min(),
         report: report.clone(),
     };
     let path = dir.join(CATALOG);
@@ -305,14 +330,6 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
     df
 }
 
-/// The `Name` row says what the page is called; it is a name, not an answer.
-fn is_identity_row(_page: &Page, u: &content::Unit) -> bool {
-    u.kind == UnitKind::Row
-        && u.field
-            .as_deref()
-            .is_some_and(|f| f.eq_ignore_ascii_case("name"))
-}
-
 fn page_entry(page: &Page) -> PageEntry {
     PageEntry {
         slug: page.slug.clone(),
@@ -323,11 +340,13 @@ fn page_entry(page: &Page) -> PageEntry {
         weight: page.weight,
         description: page.description.clone(),
         tags: page.tags.clone(),
-        is_service: page.units.iter().any(|u| is_identity_row(page, u)),
+        is_service: page.units.iter().any(content::page::is_name_row),
+        kind: page.kind,
+        url: page.url.clone(),
         fields: page
             .units
             .iter()
-            .filter(|u| !is_identity_row(page, u))
+            .filter(|u| !content::page::is_name_row(u))
             .filter_map(|u| u.field.clone())
             .collect(),
     }
@@ -392,24 +411,33 @@ pub fn open(index_dir: &Path) -> Result<Generation> {
 }
 
 /// True when there is no index or it was built from other content.
-pub fn is_stale(content: &Path, index_dir: &Path) -> bool {
+pub fn is_stale(source: &Source, index_dir: &Path) -> bool {
     match open_catalog_fingerprint(index_dir) {
-        Some(fp) => fp != fingerprint(content),
+        Some((fp, (from, until))) => {
+            fp != fingerprint(source)
+                || from.is_some_and(|t| source.now < t)
+                || until.is_some_and(|t| source.now >= t)
+        }
         None => true,
     }
 }
 
-fn open_catalog_fingerprint(index_dir: &Path) -> Option<Fingerprint> {
+type Window = (Option<i64>, Option<i64>);
+
+fn open_catalog_fingerprint(index_dir: &Path) -> Option<(Fingerprint, Window)> {
     let dir = current(index_dir)?;
     let bytes = std::fs::read(dir.join(CATALOG)).ok()?;
     let catalog: Catalog = serde_json::from_slice(&bytes).ok()?;
-    Some(catalog.fingerprint)
+    Some((
+        catalog.fingerprint,
+        (catalog.valid_from, catalog.valid_until),
+    ))
 }
 
 /// Builds when the index is missing or stale; returns the report if it built.
-pub fn ensure(content: &Path, index_dir: &Path) -> Result<Option<BuildReport>> {
-    if is_stale(content, index_dir) {
-        build(content, index_dir).map(Some)
+pub fn ensure(source: &Source, index_dir: &Path) -> Result<Option<BuildReport>> {
+    if is_stale(source, index_dir) {
+        build(source, index_dir).map(Some)
     } else {
         Ok(None)
     }

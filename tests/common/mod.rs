@@ -18,9 +18,24 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The clock every test reads sites at (Hugo's `--clock`), so no result
+/// changes on a later date.
+pub const CLOCK: &str = "2026-12-01T12:00:00Z";
+
+/// The shipped config.toml (the reference clinic), clock pinned.
+pub fn shipped_config() -> Config {
+    let mut c = Config::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"),
+        true,
+    )
+    .expect("shipped config.toml loads");
+    c.site.now = CLOCK.into();
+    c
+}
+
 /// Config pointing at `content`, with index and data in `tmp`.
 pub fn config(content: &Path, tmp: &Path) -> Config {
-    let mut c = Config::default();
+    let mut c = shipped_config();
     c.paths.content = content.to_path_buf();
     c.paths.index = tmp.join("index");
     c.paths.data = tmp.join("data");

@@ -127,7 +127,12 @@ pub async fn prepare(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
         &dir.path().join("content"),
     );
-    let mut config = Config::default();
+    let mut config = Config::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml"),
+        true,
+    )
+    .expect("shipped config.toml loads");
+    config.site.now = "2026-12-01T12:00:00Z".into();
     config.paths.content = dir.path().join("content");
     config.paths.index = dir.path().join("index");
     config.paths.data = dir.path().join("data");

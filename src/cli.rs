@@ -75,12 +75,14 @@ pub enum Command {
 pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let explicit = cli.config != std::path::Path::new("config.toml");
     let mut config = Config::load(&cli.config, explicit)?;
+    if let Some(s) = &cli.site {
+        // A site named on the command line beats the config file's content.
+        config.paths.content_chosen = false;
+        config.set_site(s.clone());
+    }
     if let Some(c) = &cli.content {
         config.paths.content = c.clone();
         config.paths.content_chosen = true;
-    }
-    if let Some(s) = &cli.site {
-        config.set_site(s.clone());
     }
     if let Some(i) = &cli.index {
         config.paths.index = i.clone();

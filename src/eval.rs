@@ -42,13 +42,12 @@ impl Item {
                         .join(" ")
                         .to_lowercase()
                 };
-                let field = r.field.as_deref().map(norm);
+                // As score.py: a missing field is "", which a paragraph's gold is.
+                let field = norm(r.field.as_deref().unwrap_or(""));
                 r.kind == Kind::Answer
                     && r.page == self.page
-                    && field.is_some_and(|f| {
-                        self.field.as_deref().map(norm) == Some(f.clone())
-                            || self.also.iter().any(|a| norm(a) == f)
-                    })
+                    && (norm(self.field.as_deref().unwrap_or("")) == field
+                        || self.also.iter().any(|a| norm(a) == field))
             }
             "clarify" => {
                 r.kind == Kind::Clarify

@@ -380,21 +380,34 @@ impl Engine {
     pub fn card(&self, slug: &str) -> Option<ServiceCard> {
         let snap = self.snapshot();
         let page = &snap.gen.catalog.pages[*snap.slugs.get(slug)?];
-        let units = units::page_units(&snap, slug);
         Some(ServiceCard {
             slug: page.slug.clone(),
             title: page.display_name.clone(),
             description: page.description.clone(),
-            rows: units
-                .iter()
+            rows: self
+                .page_units(slug)?
+                .into_iter()
                 .filter(|u| !u.field.is_empty())
+                .collect(),
+            source: page.path.clone(),
+        })
+    }
+
+    /// Every unit of a published page as the index holds it (a paragraph's
+    /// field is empty); `None` for a page not in the index. For staff tools
+    /// and ingestion tests.
+    pub fn page_units(&self, slug: &str) -> Option<Vec<Related>> {
+        let snap = self.snapshot();
+        snap.slugs.get(slug)?;
+        Some(
+            units::page_units(&snap, slug)
+                .iter()
                 .map(|u| Related {
                     field: u.field.clone(),
                     text: u.text.clone(),
                 })
                 .collect(),
-            source: page.path.clone(),
-        })
+        )
     }
 
     /// Number of pages and units in service.

@@ -1,0 +1,119 @@
+//! Whole clinic sites in the shapes real Hugo sites use (`tests/sites/*`),
+//! each written independently of the engine with its own questions.
+//!
+//! Two checks per site: ingestion (every unit a gold answer names is in the
+//! index, under the name the site gives it, with clean text) and accuracy
+//! floors (scored exactly as the outside `score.py`).
+
+mod common;
+
+use frontdesk::{eval, Config, Engine};
+use std::path::{Path, PathBuf};
+
+fn site_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sites")
+        .join(name)
+}
+
+/// An engine over a whole site root with the built-in (neutral) defaults,
+/// as a clinic that has set nothing but `[paths] site` gets it.
+fn engine(name: &str) -> (tempfile::TempDir, Engine) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = Config::default();
+    c.site.now = common::CLOCK.into();
+    c.paths.index = tmp.path().join("index");
+    c.paths.data = tmp.path().join("data");
+    c.set_site(site_dir(name).join("site"));
+    let (engine, _, err) = Engine::open_or_build(c).expect("site indexes");
+    assert!(err.is_none(), "{err:?}");
+    (tmp, engine)
+}
+
+/// Markup a client must never see.
+const MARKUP: &[&str] = &[
+    "{{", "}}", "**", "<br", "&amp;", "&nbsp;", "&quot;", "](", "<div", "</", "| ",
+];
+
+fn assert_clean(site: &str, page: &str, what: &str, text: &str) {
+    for m in MARKUP {
+        assert!(
+            !text.contains(m),
+            "{site}/{page}: {what} holds markup {m:?}: {text:?}"
+        );
+    }
+    for line in text.lines() {
+        assert!(
+            !line.starts_with("- ") && line == line.trim(),
+            "{site}/{page}: {what} has a raw list line {line:?}"
+        );
+    }
+}
+
+/// Every answer question's unit is in the index with clean text, and so is
+/// every other unit of the site.
+fn ingestion(site: &str) {
+    let (_tmp, engine) = engine(site);
+    let items = eval::load(&site_dir(site).join("questions.yaml")).unwrap();
+    let mut missing = Vec::new();
+    for item in items.iter().filter(|i| i.page.is_some()) {
+        let page = item.page.as_deref().unwrap();
+        let Some(units) = engine.page_units(page) else {
+            missing.push(format!("page {page} (q: {})", item.q));
+            continue;
+        };
+        for field in item.field.iter().chain(&item.also) {
+            if !units.iter().any(|u| &u.field == field && !u.text.is_empty()) {
+                missing.push(format!("{page}/{field} (q: {})", item.q));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{site}: not in the index: {missing:#?}");
+    for s in engine.services() {
+        for u in engine.page_units(&s.slug).unwrap() {
+            assert_clean(site, &s.slug, "field", &u.field);
+            assert_clean(site, &s.slug, &format!("text of {:?}", u.field), &u.text);
+        }
+    }
+}
+
+/// Accuracy, answer precision and urgent recall floors for a site.
+fn floors(site: &str, min_accuracy: f64, min_precision: f64, min_urgent: f64) {
+    let (_tmp, engine) = engine(site);
+    let r = eval::run(
+        &engine,
+        &eval::load(&site_dir(site).join("questions.yaml")).unwrap(),
+    );
+    println!("{site}:\n{r}");
+    assert!(r.accuracy >= min_accuracy, "{site}: accuracy {:.3}", r.accuracy);
+    assert!(
+        r.answer_precision >= min_precision,
+        "{site}: answer precision {:.3}",
+        r.answer_precision
+    );
+    assert!(
+        r.recall("urgent") >= min_urgent,
+        "{site}: urgent recall {:.3}",
+        r.recall("urgent")
+    );
+}
+
+#[test]
+fn alpenglow_units_are_all_indexed_clean() {
+    ingestion("alpenglow");
+}
+
+#[test]
+fn alpenglow_accuracy_floor() {
+    floors("alpenglow", 0.48, 0.52, 1.0);
+}
+
+#[test]
+fn physio_units_are_all_indexed_clean() {
+    ingestion("physio");
+}
+
+#[test]
+fn dermspa_units_are_all_indexed_clean() {
+    ingestion("dermspa");
+}

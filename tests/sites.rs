@@ -30,26 +30,6 @@ fn engine(name: &str) -> (tempfile::TempDir, Engine) {
     (tmp, engine)
 }
 
-/// Markup a client must never see.
-const MARKUP: &[&str] = &[
-    "{{", "}}", "**", "<br", "&amp;", "&nbsp;", "&quot;", "](", "<div", "</", "| ",
-];
-
-fn assert_clean(site: &str, page: &str, what: &str, text: &str) {
-    for m in MARKUP {
-        assert!(
-            !text.contains(m),
-            "{site}/{page}: {what} holds markup {m:?}: {text:?}"
-        );
-    }
-    for line in text.lines() {
-        assert!(
-            !line.starts_with("- ") && line == line.trim(),
-            "{site}/{page}: {what} has a raw list line {line:?}"
-        );
-    }
-}
-
 /// Every answer question's unit is in the index with clean text, and so is
 /// every other unit of the site.
 fn ingestion(site: &str) {
@@ -63,7 +43,10 @@ fn ingestion(site: &str) {
             continue;
         };
         for field in item.field.iter().chain(&item.also) {
-            if !units.iter().any(|u| &u.field == field && !u.text.is_empty()) {
+            if !units
+                .iter()
+                .any(|u| &u.field == field && !u.text.is_empty())
+            {
                 missing.push(format!("{page}/{field} (q: {})", item.q));
             }
         }
@@ -71,8 +54,8 @@ fn ingestion(site: &str) {
     assert!(missing.is_empty(), "{site}: not in the index: {missing:#?}");
     for s in engine.services() {
         for u in engine.page_units(&s.slug).unwrap() {
-            assert_clean(site, &s.slug, "field", &u.field);
-            assert_clean(site, &s.slug, &format!("text of {:?}", u.field), &u.text);
+            common::assert_clean(&format!("{site}/{}", s.slug), &u.field);
+            common::assert_clean(&format!("{site}/{}", s.slug), &u.text);
         }
     }
 }
@@ -85,7 +68,11 @@ fn floors(site: &str, min_accuracy: f64, min_precision: f64, min_urgent: f64) {
         &eval::load(&site_dir(site).join("questions.yaml")).unwrap(),
     );
     println!("{site}:\n{r}");
-    assert!(r.accuracy >= min_accuracy, "{site}: accuracy {:.3}", r.accuracy);
+    assert!(
+        r.accuracy >= min_accuracy,
+        "{site}: accuracy {:.3}",
+        r.accuracy
+    );
     assert!(
         r.answer_precision >= min_precision,
         "{site}: answer precision {:.3}",

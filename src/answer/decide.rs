@@ -586,6 +586,12 @@ impl Ctx<'_> {
         r.title = page.map(|p| self.page_title(p));
         r.field = (!u.field.is_empty()).then(|| u.field.clone());
         r.source = Some(u.source.clone());
+        r.url = page.and_then(|p| {
+            super::reply::page_url(
+                &self.cfg().clinic.site_url,
+                &self.snap.gen.catalog.pages[p].url,
+            )
+        });
         let canon = match u.kind {
             UnitKind::Row => self.info(&u.field).row,
             _ => self

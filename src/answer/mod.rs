@@ -224,6 +224,8 @@ pub struct ServiceCard {
     pub description: Option<String>,
     pub rows: Vec<Related>,
     pub source: String,
+    /// Where Hugo publishes the page (absolute), when the site address is known.
+    pub url: Option<String>,
 }
 
 /// The answering engine over one content directory and index directory.
@@ -390,6 +392,7 @@ impl Engine {
                 .filter(|u| !u.field.is_empty())
                 .collect(),
             source: page.path.clone(),
+            url: reply::page_url(&self.config.clinic.site_url, &page.url),
         })
     }
 

@@ -62,8 +62,21 @@ pub struct Reply {
     pub options: Vec<Choice>,
     /// `path:line` of the answering unit.
     pub source: Option<String>,
+    /// The address Hugo publishes the answering page at (`[clinic]
+    /// site_url` or the site's `baseURL`, plus the page's permalink).
+    pub url: Option<String>,
     /// Partner rows shown with the answer.
     pub related: Vec<Related>,
+}
+
+/// The absolute address of a page published at `path` under `site_url`;
+/// `None` without a site address (a link needs a host).
+pub fn page_url(site_url: &str, path: &str) -> Option<String> {
+    if path.contains("://") {
+        return Some(path.to_string());
+    }
+    let base = site_url.trim().trim_end_matches('/');
+    (!base.is_empty()).then(|| format!("{base}/{}", path.trim_start_matches('/')))
 }
 
 impl Reply {
@@ -78,6 +91,7 @@ impl Reply {
             confidence: (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
             options: Vec::new(),
             source: None,
+            url: None,
             related: Vec::new(),
         }
     }
@@ -103,5 +117,28 @@ impl Reply {
             }
             Kind::Fallback | Kind::Urgent => self.answer.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_url;
+
+    #[test]
+    fn page_urls_join_the_site_and_the_permalink() {
+        let site = "https://clinic.example/";
+        assert_eq!(
+            page_url(site, "/services/botox/").as_deref(),
+            Some("https://clinic.example/services/botox/")
+        );
+        assert_eq!(
+            page_url(site, "/").as_deref(),
+            Some("https://clinic.example/")
+        );
+        assert_eq!(
+            page_url(site, "https://elsewhere.example/x/").as_deref(),
+            Some("https://elsewhere.example/x/")
+        );
+        assert_eq!(page_url("", "/services/botox/"), None);
     }
 }

@@ -301,7 +301,7 @@ impl Bot {
                 })
                 .await;
                 match card {
-                    Ok(Ok(card)) => respond(message(render::card(&card, clinic))).await,
+                    Ok(Ok(card)) => respond(message(render::card(&card))).await,
                     Ok(Err(name)) => {
                         let text = format!(
                             "I don't know a service called \"{}\". Try /services for the list.",

@@ -123,7 +123,7 @@ impl Rendered {
 /// reply gets no buttons.
 pub fn reply(reply: &Reply, clinic: &Clinic, key: Option<&str>) -> Rendered {
     match reply.kind {
-        Kind::Answer => answer(reply, clinic, key),
+        Kind::Answer => answer(reply, key),
         Kind::Clarify => clarify(reply, key),
         // The engine's fallback text already ends with the clinic's contact.
         Kind::Fallback => Rendered::text(&reply.answer),
@@ -131,7 +131,7 @@ pub fn reply(reply: &Reply, clinic: &Clinic, key: Option<&str>) -> Rendered {
     }
 }
 
-fn answer(reply: &Reply, clinic: &Clinic, key: Option<&str>) -> Rendered {
+fn answer(reply: &Reply, key: Option<&str>) -> Rendered {
     let title = reply.title.as_deref().unwrap_or("Answer");
     let field = reply.field.as_deref().unwrap_or("About");
     let mut embed = CreateEmbed::new()
@@ -142,12 +142,8 @@ fn answer(reply: &Reply, clinic: &Clinic, key: Option<&str>) -> Rendered {
         ))
         .colour(ANSWER_COLOUR)
         .footer(CreateEmbedFooter::new(DISCLAIMER));
-    if let Some(url) = reply
-        .page
-        .as_deref()
-        .map(|slug| page_url(&clinic.site_url, reply.source.as_deref(), slug))
-    {
-        embed = embed.url(url);
+    if let Some(url) = &reply.url {
+        embed = embed.url(url.clone());
     }
     for r in reply.related.iter().take(EMBED_FIELDS_MAX) {
         embed = embed.field(
@@ -210,8 +206,7 @@ fn urgent(reply: &Reply, clinic: &Clinic) -> Rendered {
 }
 
 /// A whole service card: every row as a field, cut to fit one embed.
-pub fn card(card: &ServiceCard, clinic: &Clinic) -> Rendered {
-    let url = page_url(&clinic.site_url, Some(&card.source), &card.slug);
+pub fn card(card: &ServiceCard) -> Rendered {
     let title = clip(&card.title, TITLE_MAX);
     let description = card
         .description
@@ -219,10 +214,10 @@ pub fn card(card: &ServiceCard, clinic: &Clinic) -> Rendered {
         .map(|d| clip(d, 1000))
         .unwrap_or_default();
     let mut used = title.chars().count() + description.chars().count() + DISCLAIMER.len() + 100;
-    let mut embed = CreateEmbed::new()
-        .title(title)
-        .url(&url)
-        .colour(ANSWER_COLOUR);
+    let mut embed = CreateEmbed::new().title(title).colour(ANSWER_COLOUR);
+    if let Some(url) = &card.url {
+        embed = embed.url(url.clone());
+    }
     if !description.is_empty() {
         embed = embed.description(description);
     }
@@ -301,27 +296,6 @@ pub const VOTE_THANKS: &str = "Thanks for the feedback! It helps the team improv
 /// After a second vote on the same answer.
 pub const VOTED_ALREADY: &str = "You already voted on this answer. Thanks!";
 
-/// The public address of a page. Hugo's default permalink is
-/// `/<section>/<slug>/`, and the section is the folder of the page's source
-/// file (`services/botox.md:42` -> `/services/botox/`).
-pub fn page_url(site_url: &str, source: Option<&str>, slug: &str) -> String {
-    let base = site_url.trim_end_matches('/');
-    let file = source.map(|s| {
-        s.rsplit_once(':')
-            .filter(|(_, l)| l.parse::<u32>().is_ok())
-            .map_or(s, |(p, _)| p)
-    });
-    let section = file
-        .and_then(|f| f.rsplit_once('/'))
-        .map(|(dir, _)| dir.trim_matches('/'))
-        .unwrap_or("");
-    if section.is_empty() {
-        format!("{base}/{slug}/")
-    } else {
-        format!("{base}/{section}/{slug}/")
-    }
-}
-
 /// What a button click asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Click<'a> {
@@ -359,27 +333,6 @@ pub fn clip(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn page_urls_follow_hugo_sections() {
-        let site = "https://clinic.example/";
-        assert_eq!(
-            page_url(site, Some("services/botox.md:42"), "botox"),
-            "https://clinic.example/services/botox/"
-        );
-        assert_eq!(
-            page_url(site, Some("info/payment.md"), "payment"),
-            "https://clinic.example/info/payment/"
-        );
-        assert_eq!(
-            page_url(site, Some("about.md:3"), "about"),
-            "https://clinic.example/about/"
-        );
-        assert_eq!(
-            page_url(site, None, "botox"),
-            "https://clinic.example/botox/"
-        );
-    }
 
     #[test]
     fn custom_ids_round_trip() {

@@ -106,6 +106,9 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// A table row: where it starts and its cells.
+type Row = (usize, Vec<String>);
+
 /// What the body is made of, before it becomes units.
 enum Block {
     Heading {
@@ -137,7 +140,7 @@ fn blocks(src: &str) -> Vec<Block> {
     let mut list_depth = 0;
     let mut items: Vec<Range<usize>> = Vec::new();
     let mut html: Option<(usize, String)> = None;
-    let mut table: Option<(Vec<String>, Vec<(usize, Vec<String>)>)> = None;
+    let mut table: Option<(Vec<String>, Vec<Row>)> = None;
     let mut row: Option<(usize, Vec<String>)> = None;
     let mut cell: Option<String> = None;
     let mut quote_or_code = 0;
@@ -514,7 +517,7 @@ impl Units {
         }
     }
 
-    fn table(&mut self, head: &[String], rows: Vec<(usize, Vec<String>)>, lines: &LineIndex) {
+    fn table(&mut self, head: &[String], rows: Vec<Row>, lines: &LineIndex) {
         let faq_table = head.first().is_some_and(|h| {
             matches!(
                 crate::text::normalize(h).as_str(),
@@ -574,9 +577,11 @@ pub fn is_question(label: &str) -> bool {
 }
 
 /// Removes Hugo shortcode tags (`{{< name args >}}`, `{{% name %}}` and their
-/// closing tags), keeping what stands between a pair. A tag becomes one space
-/// (so words on either side stay apart, and no line turns into indented
-/// code) plus the newlines it spanned, so line numbers stay true.
+/// closing tags), keeping what stands between a pair. A shortcode inside a
+/// sentence with a quoted positional argument (`a {{< tooltip "rare" >}}
+/// case`) most likely shows that text, so the argument stays. A tag becomes
+/// one space (so words on either side stay apart, and no line turns into
+/// indented code) plus the newlines it spanned, so line numbers stay true.
 pub fn strip_shortcodes(text: &str) -> String {
     if !text.contains("{{") {
         return text.to_string();
@@ -590,22 +595,39 @@ pub fn strip_shortcodes(text: &str) -> String {
             Some('%') => after.find("%}}"),
             _ => None,
         };
-        match close {
-            Some(end) => {
-                out.push_str(&rest[..open]);
-                let tag = &rest[open..open + 2 + end + 3];
-                out.push(' ');
-                out.extend(tag.chars().filter(|&c| c == '\n'));
-                rest = &rest[open + 2 + end + 3..];
-            }
-            None => {
-                out.push_str(&rest[..open + 2]);
-                rest = after;
-            }
+        let Some(end) = close else {
+            out.push_str(&rest[..open + 2]);
+            rest = after;
+            continue;
+        };
+        let tag = &rest[open..open + 2 + end + 3];
+        let tail = &rest[open + tag.len()..];
+        let line_before = rest[..open].rsplit('\n').next().unwrap_or("");
+        let line_after = tail.split('\n').next().unwrap_or("");
+        let inline = !line_before.trim().is_empty() || !line_after.trim().is_empty();
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        if let Some(arg) = positional_arg(tag).filter(|_| inline) {
+            out.push_str(arg);
+            out.push(' ');
         }
+        out.extend(tag.chars().filter(|&c| c == '\n'));
+        rest = tail;
     }
     out.push_str(rest);
     out
+}
+
+/// The first quoted positional argument of a shortcode tag, if it has one
+/// and no named arguments (`{{< tooltip "rare" >}}` -> `rare`).
+fn positional_arg(tag: &str) -> Option<&str> {
+    let inner = tag.get(3..tag.len() - 3)?.trim();
+    if inner.starts_with('/') || inner.contains('=') {
+        return None;
+    }
+    let open = inner.find('"')?;
+    let close = inner[open + 1..].find('"')? + open + 1;
+    Some(inner[open + 1..close].trim()).filter(|a| !a.is_empty())
 }
 
 /// Text of raw HTML: tags removed (`<br>` and block ends become line

@@ -72,7 +72,7 @@ fn place(rel: &str) -> Place {
             stem = s;
         }
     }
-    if parts.len() > 0 && publish::is_language(parts[0]) && lang.is_none() {
+    if !parts.is_empty() && publish::is_language(parts[0]) && lang.is_none() {
         lang = Some(parts[0].to_ascii_lowercase());
     }
     if parts.first().is_some_and(|p| publish::is_language(p)) {

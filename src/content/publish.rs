@@ -19,7 +19,9 @@ pub enum Status {
     Future(i64),
     /// Expiry date (Unix seconds) at or before the clock.
     Expired(i64),
-    /// `headless: true` or `build.render: never`.
+    /// `headless: true`: a bundle of resources, no page.
+    Headless,
+    /// `build.render: never` (or `false`).
     NotRendered,
     /// Written in another language (its code).
     OtherLanguage(String),
@@ -36,7 +38,8 @@ impl Status {
                 dates::format_date(*t)
             )),
             Status::Expired(t) => Some(format!("expired on {}", dates::format_date(*t))),
-            Status::NotRendered => Some("headless or `build.render: never`".into()),
+            Status::Headless => Some("headless bundle".into()),
+            Status::NotRendered => Some("`build.render: never`".into()),
             Status::OtherLanguage(l) => Some(format!("written in another language ({l})")),
         }
     }
@@ -67,11 +70,13 @@ pub fn status(front: &FrontMatter, lang: Option<&str>, language: &str, now: i64)
     if front.draft {
         return fixed(Status::Draft);
     }
-    if front.headless
-        || front
-            .render
-            .as_deref()
-            .is_some_and(|r| matches!(r.trim().to_ascii_lowercase().as_str(), "never" | "false"))
+    if front.headless {
+        return fixed(Status::Headless);
+    }
+    if front
+        .render
+        .as_deref()
+        .is_some_and(|r| matches!(r.trim().to_ascii_lowercase().as_str(), "never" | "false"))
     {
         return fixed(Status::NotRendered);
     }
@@ -149,7 +154,7 @@ mod tests {
             "date stands in for publishDate"
         );
         assert_eq!(s("date: 2027-04-01\npublishDate: 2026-01-01"), Status::Live);
-        assert_eq!(s("headless: true"), Status::NotRendered);
+        assert_eq!(s("headless: true"), Status::Headless);
         assert_eq!(s("build:\n  render: never"), Status::NotRendered);
         assert_eq!(s("build:\n  render: always"), Status::Live);
         let j = status(&fm("date: soon"), None, "en", now);

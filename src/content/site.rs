@@ -123,7 +123,7 @@ fn merge(a: SiteFacts, b: SiteFacts) -> SiteFacts {
 
 /// Contact details in `[params]`, under the names themes use.
 fn contact_from(params: &Value, file: &str) -> SiteFacts {
-    let get = |keys: &[&str]| find_key(params, keys).map(|v| value_text(v));
+    let get = |keys: &[&str]| find_key(params, keys).map(value_text);
     let facts = SiteFacts {
         name: get(&["businessname", "business_name", "clinicname", "company"]),
         phone: get(&["phone", "telephone", "tel", "phone_number", "phonenumber"]),
@@ -408,8 +408,8 @@ fn hours_from_strings(v: &Value) -> String {
         for part in ds.split(',') {
             let (a, b) = part.split_once('-').unwrap_or((part, part));
             if let (Some(a), Some(b)) = (day_index(a), day_index(b)) {
-                for d in a..=b.max(a) {
-                    days[d] = span.clone();
+                for day in days.iter_mut().take(b.max(a) + 1).skip(a) {
+                    *day = span.clone();
                     any = true;
                 }
             }

@@ -64,3 +64,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Markup a client must never see in a unit.
+pub const MARKUP: &[&str] = &[
+    "{{", "}}", "**", "<br", "&amp;", "&nbsp;", "&quot;", "](", "<div", "</", "| ",
+];
+
+/// Panics when `text` (of page `page`) holds markup or raw list lines.
+pub fn assert_clean(page: &str, text: &str) {
+    for m in MARKUP {
+        assert!(!text.contains(m), "{page}: markup {m:?} in {text:?}");
+    }
+    for line in text.lines() {
+        assert!(
+            !line.starts_with("- ") && line == line.trim(),
+            "{page}: raw list line {line:?}"
+        );
+    }
+}

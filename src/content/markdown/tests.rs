@@ -102,7 +102,7 @@ fn shortcodes_entities_and_html_never_reach_a_unit() {
     assert_eq!(
         texts,
         [
-            "We use only the best & safest tools.\nReally.",
+            "We use rare only the best & safest tools.\nReally.",
             "Book now",
             "Call \"us\""
         ]

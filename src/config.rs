@@ -97,6 +97,11 @@ pub struct FieldSpec {
     pub name: String,
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Words and phrases that, inside a row name or heading, say the row is
+    /// about this field ("investment", "starting at", "chair time"): how a
+    /// label no one listed is still understood.
+    #[serde(default)]
+    pub labels: Vec<String>,
     #[serde(default)]
     pub phrases: Vec<String>,
     #[serde(default)]

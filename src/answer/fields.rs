@@ -3,9 +3,11 @@
 //! Compiled from `[[fields]]` in config.toml. A question gets a score per
 //! canonical field from the phrases it contains; a longer phrase claims its
 //! words first, so "how much weight" counts for Results and not also for Cost.
-//! Row names on pages map to canonical fields through `variants`, and FAQ
-//! headings through the same phrases, so "Does Botox hurt?" is a Pain Level
-//! entry without anyone saying so.
+//! Row names on pages map to canonical fields by what their words say: a
+//! listed `variant` first, then the field's `labels` lexicon ("Starting
+//! Price", "Investment", "Chair Time" need no list of spellings), then the
+//! question phrases; FAQ headings map through the same phrases, so "Does
+//! Botox hurt?" is a Pain Level entry without anyone saying so.
 
 use super::question::{Phrase, Question};
 use crate::config::{Config, FieldSpec};
@@ -27,6 +29,8 @@ struct Canon {
 /// Compiled field vocabulary.
 pub struct FieldMatcher {
     canons: Vec<Canon>,
+    /// (canon index, label phrase), from `labels`, names and variants.
+    labels: Vec<(usize, Phrase)>,
     /// (canon index, phrase, weight), longest phrases first.
     phrases: Vec<(usize, Phrase, f32)>,
     /// Every word of every phrase, with its stem, for reading typos
@@ -53,8 +57,15 @@ impl FieldMatcher {
     pub fn new(cfg: &Config) -> FieldMatcher {
         let mut canons = Vec::new();
         let mut phrases = Vec::new();
+        let mut labels = Vec::new();
         for (i, f) in cfg.fields.iter().enumerate() {
             canons.push(canon(f));
+            let label_words = f.labels.iter().chain(&f.variants).chain([&f.name]);
+            labels.extend(
+                label_words
+                    .filter_map(|l| Phrase::compile(l))
+                    .map(|p| (i, p)),
+            );
             for p in &f.phrases {
                 if let Some(ph) = Phrase::compile(p) {
                     // A phrase with a gap ("how long does .. take") is a
@@ -88,6 +99,7 @@ impl FieldMatcher {
         words.dedup();
         FieldMatcher {
             canons,
+            labels,
             phrases,
             words,
         }
@@ -124,10 +136,37 @@ impl FieldMatcher {
         FieldScores { scores, used }
     }
 
-    /// The canonical field a row name belongs to.
+    /// The canonical field a row name (or heading, or label) belongs to: a
+    /// listed variant, else what its words say through the `labels`
+    /// lexicon (the head word counts most: "Session Length" is a length,
+    /// "Number of Sessions" a number of sessions), else the question phrases
+    /// it contains. `None` when nothing says, or two fields say equally.
     pub fn canon_of_name(&self, row_name: &str) -> Option<usize> {
         let n = text::normalize(row_name);
-        self.canons.iter().position(|c| c.variants.contains(&n))
+        if let Some(i) = self.canons.iter().position(|c| c.variants.contains(&n)) {
+            return Some(i);
+        }
+        let q = Question::new(row_name, &Default::default());
+        let head = head_word(&q);
+        let mut scores = vec![0.0f32; self.canons.len()];
+        for (ci, ph) in &self.labels {
+            let best = ph
+                .matches(&q)
+                .into_iter()
+                .map(|span| span.len() as f32 + if span.contains(&head) { 1.0 } else { 0.0 })
+                .fold(0.0, f32::max);
+            scores[*ci] = scores[*ci].max(best);
+        }
+        if let Some(i) = unique_best(&scores) {
+            return Some(i);
+        }
+        let s = self.score(&q, &[]);
+        let strong: Vec<f32> = s
+            .scores
+            .iter()
+            .map(|&v| if v >= 1.0 { v } else { 0.0 })
+            .collect();
+        unique_best(&strong)
     }
 
     /// The stem of the phrase word `word` is a typo of, if any: one edit, for
@@ -220,6 +259,33 @@ impl FieldMatcher {
     }
 }
 
+/// The word a label is about: the last content word before "of"/"for"/"to"
+/// ("Frequency of Treatments" is a frequency), else the last content word
+/// ("Session Length" is a length, not a session).
+fn head_word(q: &Question) -> usize {
+    let content: Vec<usize> = (0..q.toks.len()).filter(|&i| !q.toks[i].stop).collect();
+    if let Some(of) = q
+        .toks
+        .iter()
+        .position(|t| matches!(t.word.as_str(), "of" | "for" | "to"))
+    {
+        if let Some(&before) = content.iter().rev().find(|&&i| i < of) {
+            return before;
+        }
+    }
+    content.last().copied().unwrap_or(0)
+}
+
+/// The index of the highest positive score, when no other equals it.
+fn unique_best(scores: &[f32]) -> Option<usize> {
+    let (i, &best) = scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let ties = scores.iter().filter(|&&v| (v - best).abs() < 1e-6).count();
+    (best > 0.0 && ties == 1).then_some(i)
+}
+
 fn canon(f: &FieldSpec) -> Canon {
     let mut variants: Vec<String> = f.variants.iter().map(|v| text::normalize(v)).collect();
     variants.push(text::normalize(&f.name));
@@ -281,5 +347,26 @@ mod tests {
         assert!(h.iter().any(|(i, _)| m.name(*i) == "Pain Level"));
         let down = m.canon_of_name("Downtime").unwrap();
         assert!(m.is_partner(down, "Healing Time"));
+    }
+
+    #[test]
+    fn labels_nobody_listed_are_understood_by_their_words() {
+        let m = FieldMatcher::new(&Config::default());
+        let canon = |l: &str| m.canon_of_name(l).map(|i| m.name(i).to_string());
+        for (label, field) in [
+            ("Starting Price", "Cost"),
+            ("Your Investment", "Cost"),
+            ("Session Length", "Treatment Duration"),
+            ("Chair Time", "Treatment Duration"),
+            ("Frequency of Visits", "Number of Sessions"),
+            ("How Long It Lasts", "Results"),
+            ("Not Suitable For", "Precautions"),
+            ("Post-Treatment Care", "Aftercare"),
+            ("Comfort Level", "Pain Level"),
+            ("Potential Side Effects", "Side Effects"),
+        ] {
+            assert_eq!(canon(label).as_deref(), Some(field), "{label}");
+        }
+        assert_eq!(canon("Compounded Semaglutide"), None, "a label that says no field");
     }
 }

@@ -207,6 +207,17 @@ pub fn parse_page(
     let mut names = Vec::new();
     for full in [&display_name, &title] {
         add_name(&mut names, full);
+        // "Botox & Dysport" is also "Botox" and "Dysport".
+        let parts: Vec<&str> = full
+            .split(" & ")
+            .flat_map(|p| p.split(" / "))
+            .flat_map(|p| p.split(" + "))
+            .collect();
+        if (2..=4).contains(&parts.len()) {
+            for part in parts {
+                add_name(&mut names, part);
+            }
+        }
         // "RF Microneedling (Morpheus8)" is also "RF Microneedling" and "Morpheus8".
         if let (Some(open), Some(close)) = (full.find('('), full.rfind(')')) {
             if open < close {

@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 6;
+const CATALOG_VERSION: u32 = 7;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -227,6 +227,10 @@ fn write_generation(
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
     let mut units = 0;
     let mut pages = Vec::new();
+    let service_names: std::collections::HashSet<String> = site
+        .live_pages()
+        .flat_map(|p| p.names.iter().map(|n| text::normalize(n)))
+        .collect();
     for page in site.live_pages() {
         let names = page
             .names
@@ -258,7 +262,7 @@ fn write_generation(
             ))?;
             units += 1;
         }
-        pages.push(page_entry(page));
+        pages.push(page_entry(page, &service_names));
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -330,7 +334,35 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
     df
 }
 
-fn page_entry(page: &Page) -> PageEntry {
+/// The tags worth believing: sites tag their bestseller on everything for
+/// search engines ("Botox" on a microneedling page), so a tag that is
+/// another page's service name counts only where the page itself mentions
+/// it. Other tags are categories ("Wellness") and stay.
+fn credible_tags(page: &Page, service_names: &std::collections::HashSet<String>) -> Vec<String> {
+    let own: std::collections::HashSet<String> = page
+        .names
+        .iter()
+        .chain(page.description.iter())
+        .chain(
+            page.units
+                .iter()
+                .flat_map(|u| u.field.iter().chain(std::iter::once(&u.text))),
+        )
+        .flat_map(|t| text::stems(t))
+        .collect();
+    page.tags
+        .iter()
+        .filter(|t| {
+            let stems = text::stems(t);
+            !stems.is_empty()
+                && (!service_names.contains(&text::normalize(t))
+                    || stems.iter().all(|s| own.contains(s)))
+        })
+        .cloned()
+        .collect()
+}
+
+fn page_entry(page: &Page, service_names: &std::collections::HashSet<String>) -> PageEntry {
     PageEntry {
         slug: page.slug.clone(),
         path: page.path.clone(),
@@ -339,7 +371,7 @@ fn page_entry(page: &Page) -> PageEntry {
         names: page.names.clone(),
         weight: page.weight,
         description: page.description.clone(),
-        tags: page.tags.clone(),
+        tags: credible_tags(page, service_names),
         is_service: page.units.iter().any(content::page::is_name_row),
         kind: page.kind,
         url: page.url.clone(),

@@ -367,6 +367,10 @@ mod tests {
         ] {
             assert_eq!(canon(label).as_deref(), Some(field), "{label}");
         }
-        assert_eq!(canon("Compounded Semaglutide"), None, "a label that says no field");
+        assert_eq!(
+            canon("Compounded Semaglutide"),
+            None,
+            "a label that says no field"
+        );
     }
 }

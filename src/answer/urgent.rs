@@ -42,9 +42,24 @@ impl UrgentRules {
         }
         self.rules
             .iter()
-            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|p| p.occurs(q))))
+            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|p| affirmed(p, q))))
             .map(|(name, _)| name.as_str())
     }
+}
+
+/// Words that deny what follows them ("no fever", "not bleeding").
+const NEGATIONS: &[&str] = &[
+    "no", "not", "without", "never", "nor", "dont", "didnt", "isnt", "wasnt", "arent", "havent",
+    "hasnt",
+];
+
+/// Whether `p` occurs in `q` other than right after a negation: "no fever
+/// tho" does not say there is a fever.
+fn affirmed(p: &Phrase, q: &Question) -> bool {
+    p.matches(q).iter().any(|span| {
+        let start = span.first().copied().unwrap_or(0);
+        !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
+    })
 }
 
 #[cfg(test)]
@@ -74,5 +89,33 @@ mod tests {
         assert!(check("will whitening work on grey teeth").is_none());
         assert!(check("can filler cause my lip to turn white").is_none());
         assert!(check("can botox cause trouble breathing? i cant breathe right now").is_some());
+        assert!(check("it feels warm and puffy, no fever tho").is_none());
+    }
+
+    #[test]
+    fn general_red_flags_for_any_clinic() {
+        for q in [
+            "my left arm and face just went numb and my words are coming out weird",
+            "back pain for days and now i cant feel when i pee and my inner thighs are numb",
+            "he hit his head at practice and has thrown up twice and seems confused",
+            "fell down the stairs and i cant put any weight on my ankle",
+            "im 30 weeks pregnant and bleeding a little",
+            "the extraction site has been bleeding for an hour and wont stop",
+            "huge blisters after the laser and the skin looks grey",
+            "new rash and sores in my mouth since the antibiotic",
+            "my jaw swelling is spreading toward my eye",
+            "my son knocked out his front tooth at hockey",
+        ] {
+            assert!(check(q).is_some(), "{q}");
+        }
+        for q in [
+            "is some soreness normal after dry needling",
+            "my baby tooth fell out",
+            "a few small blisters after laser, is that normal",
+            "i pee a little when i jump, can physio help",
+            "my lips are still swollen on day 2",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
     }
 }

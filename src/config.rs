@@ -108,6 +108,11 @@ pub struct FieldSpec {
     pub weak: Vec<String>,
     #[serde(default)]
     pub partners: Vec<String>,
+    /// About the clinic (hours, payment, cancellation), not one service: a
+    /// page mostly of such fields is a general page, which may answer for
+    /// any service.
+    #[serde(default)]
+    pub general: bool,
     /// Added once to the field's score when any of its phrases occurs: for
     /// fields whose phrases are the point of any question they appear in.
     #[serde(default)]

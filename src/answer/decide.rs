@@ -673,7 +673,6 @@ impl Ctx<'_> {
         }
         stems.sort();
         stems.dedup();
-        let catalog = &self.snap.gen.catalog.pages;
         units::search(&self.searcher, self.snap, &stems, 40)
             .into_iter()
             .filter_map(|(_, u)| {
@@ -683,7 +682,7 @@ impl Ctx<'_> {
             })
             .map(|(p, u)| (p, self.score(u)))
             .filter(|(p, s)| {
-                !catalog[*p].is_service
+                !self.snap.service[*p]
                     || (!self.topic.is_empty()
                         && self.coverage(|x| s.unit.text_stems.iter().any(|y| same_word(y, x)))
                             >= 0.8)
@@ -760,7 +759,7 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             let covered = ctx.coverage(|x| other.unit.text_stems.iter().any(|y| same_word(y, x)));
             let general = ctx
                 .page_index(&other.unit.slug)
-                .is_some_and(|p| !ctx.snap.gen.catalog.pages[p].is_service);
+                .is_some_and(|p| !ctx.snap.service[p]);
             if (qo >= 0.6 && qo > quality + 0.2)
                 || (unsure && qo >= 0.8 && covered > 0.0)
                 || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3)
@@ -1090,7 +1089,7 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
     let page = ctx.page_index(&best.unit.slug);
     let general_faq = best.unit.kind == UnitKind::Faq
         && best.heading_hit
-        && page.is_some_and(|p| !ctx.snap.gen.catalog.pages[p].is_service);
+        && page.is_some_and(|p| !ctx.snap.service[p]);
     let rivals = if general_faq {
         0
     } else {

@@ -21,6 +21,7 @@ const WEAK: f32 = 0.4;
 
 struct Canon {
     name: String,
+    general: bool,
     boost: f32,
     variants: Vec<String>,
     partners: Vec<String>,
@@ -219,6 +220,11 @@ impl FieldMatcher {
         out
     }
 
+    /// Whether `canon` is about the clinic rather than one service.
+    pub fn is_general(&self, canon: usize) -> bool {
+        self.canons[canon].general
+    }
+
     pub fn name(&self, canon: usize) -> &str {
         &self.canons[canon].name
     }
@@ -291,6 +297,7 @@ fn canon(f: &FieldSpec) -> Canon {
     variants.push(text::normalize(&f.name));
     Canon {
         name: f.name.clone(),
+        general: f.general,
         boost: f.boost,
         variants,
         partners: f.partners.clone(),

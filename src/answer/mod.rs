@@ -43,12 +43,54 @@ pub(crate) struct Snapshot {
     pub name_stems: Vec<Vec<String>>,
     /// Each distinct tag (lower-cased): its stems and the pages carrying it.
     pub tags: Vec<(Vec<String>, Vec<usize>)>,
+    /// Whether each page describes one service (as opposed to a general page:
+    /// policies, payment, hours, a section's list page), which may answer
+    /// for any service. See [`services`].
+    pub service: Vec<bool>,
     /// Each page's units, read from the index the first time a question
     /// needs them (bounded by the content's size).
     pub page_units: Vec<std::sync::OnceLock<Vec<units::Unit>>>,
     /// Head word -> the one service that is the parent of the others sharing
     /// it (see [`Snapshot::parents`]); worked out on first use.
     parents: std::sync::OnceLock<HashMap<String, usize>>,
+}
+
+/// Which pages describe one service. A site whose service pages carry a
+/// `Name` row says so itself. Otherwise a page is a service when more of its
+/// labelled units are about a service (cost, downtime, results...) than
+/// about the clinic (`general` fields: hours, payment, cancellation...);
+/// section list pages and the site's business facts never are.
+fn services(
+    pages: &[index::PageEntry],
+    info: &HashMap<String, FieldInfo>,
+    fields: &fields::FieldMatcher,
+) -> Vec<bool> {
+    if pages.iter().any(|p| p.is_service) {
+        return pages.iter().map(|p| p.is_service).collect();
+    }
+    pages
+        .iter()
+        .map(|p| {
+            if matches!(
+                p.kind,
+                crate::content::PageKind::Section | crate::content::PageKind::Business
+            ) {
+                return false;
+            }
+            let (mut general, mut service) = (0, 0);
+            for f in &p.fields {
+                let canon = info
+                    .get(f)
+                    .and_then(|i| i.row.or_else(|| i.heading.first().map(|(c, _)| *c)));
+                match canon {
+                    Some(c) if fields.is_general(c) => general += 1,
+                    Some(_) => service += 1,
+                    None => {}
+                }
+            }
+            service > general
+        })
+        .collect()
 }
 
 /// A row name or FAQ heading, read once.
@@ -135,6 +177,7 @@ impl Snapshot {
         let n_pages = gen.catalog.pages.len();
         let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
         tags.sort();
+        let service = services(&gen.catalog.pages, &field_info, fields);
         Snapshot {
             gen,
             names,
@@ -143,6 +186,7 @@ impl Snapshot {
             field_info,
             name_stems,
             tags,
+            service,
             page_units: (0..n_pages).map(|_| Default::default()).collect(),
             parents: Default::default(),
         }

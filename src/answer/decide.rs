@@ -1093,19 +1093,39 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
     let rivals = if general_faq {
         0
     } else {
+        // A fact about the clinic (hours, payment) on a general page is not
+        // rivalled by services that mention it too; the site's own
+        // business data is not rivalled at all.
+        let clinic_fact = canon.is_some_and(|c| ctx.engine.fields.is_general(c))
+            && page.is_some_and(|p| !ctx.snap.service[p]);
+        let business = page.is_some_and(|p| {
+            ctx.snap.gen.catalog.pages[p].kind == crate::content::PageKind::Business
+        });
+        let rival = |p: usize| {
+            Some(p) != page
+                && (!clinic_fact
+                    || (!ctx.snap.service[p]
+                        && ctx.snap.gen.catalog.pages[p].kind
+                            != crate::content::PageKind::Business))
+        };
         let by_field = canon
             .map(|c| {
                 ctx.snap.canon_pages[c]
                     .iter()
-                    .filter(|&&p| Some(p) != page)
+                    .filter(|&&p| rival(p))
                     .count()
             })
             .unwrap_or(0);
         let by_search = scored
             .iter()
             .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
+            .filter(|s| ctx.page_index(&s.unit.slug).is_some_and(rival))
             .count();
-        by_field.max(by_search)
+        if business && clinic_fact {
+            0
+        } else {
+            by_field.max(by_search)
+        }
     };
     tr.log(|| {
         format!(

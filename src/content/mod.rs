@@ -214,8 +214,9 @@ pub fn load(source: &Source) -> crate::Result<Site> {
         }
     }
     if let Some(root) = &source.site {
-        site.facts = site::read(root, &mut diagnostics);
-        if let Some(page) = page::business_page(&site.facts) {
+        let (facts, card) = site::read(root, &mut diagnostics);
+        site.facts = facts;
+        if let Some(page) = page::business_page(&card) {
             site.pages.push(page);
         }
     }

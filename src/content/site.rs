@@ -85,26 +85,28 @@ pub fn language(root: &Path) -> Option<String> {
     })
 }
 
-/// Reads the site's facts. Unreadable data files are warnings, never fatal.
-pub fn read(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteFacts {
+/// Reads the site's facts: all of them (to fill `[clinic]`), and the ones
+/// the `business` page answers from (the schema.org data when the site has
+/// it, which is what the site itself publishes as its business card; else
+/// the config's `[params]`). Unreadable data files are warnings, never fatal.
+pub fn read(root: &Path, diags: &mut Vec<Diagnostic>) -> (SiteFacts, SiteFacts) {
     let mut facts = SiteFacts::default();
+    let mut params = SiteFacts::default();
     if let Some((file, c)) = config(root) {
         facts.base_url = c.get("baseurl").and_then(Value::as_str).map(str::to_string);
         facts.title = c.get("title").and_then(Value::as_str).map(str::to_string);
-        if let Some(params) = c.get("params") {
-            let found = contact_from(params, &file);
-            facts = merge(facts, found);
+        if let Some(p) = c.get("params") {
+            params = contact_from(p, &file);
+            facts = merge(facts, params.clone());
         }
     }
-    for (rel, value) in data_files(root, diags) {
-        if let Some(business) = find_business(&value) {
-            let found = business_facts(business, &rel);
-            // The first business found wins; later files fill gaps only.
-            facts = merge(found, facts);
-            break;
-        }
+    let data = data_files(root, diags)
+        .iter()
+        .find_map(|(rel, value)| find_business(value).map(|b| business_facts(b, rel)));
+    match data {
+        Some(found) => (merge(found.clone(), facts), found),
+        None => (facts, params),
     }
-    facts
 }
 
 /// `a`'s fields, with `b` filling those `a` lacks.
@@ -445,7 +447,11 @@ mod tests {
         )
         .unwrap();
         let mut diags = Vec::new();
-        let f = read(root, &mut diags);
+        let (f, card) = read(root, &mut diags);
+        assert_eq!(
+            card.email, None,
+            "the business page answers from the data file"
+        );
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(f.base_url.as_deref(), Some("https://clinic.example/"));
         assert_eq!(f.name.as_deref(), Some("Bright Smiles"));

@@ -73,6 +73,34 @@ fn is_number_or_time(word: &str) -> bool {
         )
 }
 
+/// "min", "weeks", "hrs": a unit of time or count after a number.
+fn is_time_unit(word: &str) -> bool {
+    matches!(
+        word,
+        "min"
+            | "mins"
+            | "minute"
+            | "minutes"
+            | "h"
+            | "hr"
+            | "hrs"
+            | "hour"
+            | "hours"
+            | "day"
+            | "days"
+            | "wk"
+            | "wks"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "yr"
+            | "yrs"
+            | "year"
+            | "years"
+    )
+}
+
 /// A tokenized question.
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -85,20 +113,26 @@ impl Question {
     pub fn new(raw: &str, terms: &Terms) -> Question {
         let mut words = text::words(raw);
         words.truncate(MAX_WORDS);
-        let toks = words
+        let mut toks: Vec<Tok> = words
             .into_iter()
             .map(|word| {
                 let stem = text::stem(&word);
                 let alts = terms.map.get(&stem).cloned().unwrap_or_default();
                 Tok {
                     stem,
-                    // Numbers ("20 min", "6 days") say when, not what.
+                    // Numbers ("20", "2pm") say when or how many, not what.
                     stop: text::is_stopword(&word) || is_number_or_time(&word),
                     word,
                     alts,
                 }
             })
             .collect();
+        // ...and so does the unit after a number ("60 min", "3 wks").
+        for i in 1..toks.len() {
+            if is_number_or_time(&toks[i - 1].word) && is_time_unit(&toks[i].word) {
+                toks[i].stop = true;
+            }
+        }
         Question {
             raw: raw.to_string(),
             toks,

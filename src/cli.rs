@@ -63,6 +63,18 @@ pub enum Command {
     Check,
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Serve,
+    /// Teach a question: it (and close rephrasings) will answer from the
+    /// given page's field. Recorded in [paths] learned (learned.yaml).
+    Learn {
+        /// The question as clients ask it.
+        question: String,
+        /// The page that answers it (its identity, as `ask --json` shows).
+        #[arg(long)]
+        page: String,
+        /// The field of that page ("" for a paragraph).
+        #[arg(long)]
+        field: String,
+    },
     /// Show staff the most frequent unanswered and down-voted questions.
     Review {
         /// How many questions to list.
@@ -128,10 +140,50 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => check(&config),
         Command::Serve => crate::bot::serve(config),
         Command::Review { limit } => {
-            print!("{}", crate::bot::review(&config, limit)?);
+            let engine = open(config.clone())?;
+            print!("{}", crate::bot::review(&config, limit, Some(&engine))?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Learn {
+            question,
+            page,
+            field,
+        } => learn(config, &question, &page, &field),
     }
+}
+
+/// `frontdesk learn`: records a taught question and rebuilds, so it answers
+/// from that unit at once.
+fn learn(config: Config, question: &str, page: &str, field: &str) -> anyhow::Result<ExitCode> {
+    let engine = open(config.clone())?;
+    let Some(units) = engine.page_units(page) else {
+        anyhow::bail!(
+            "no published page `{page}`; `frontdesk check` lists the pages, `frontdesk review` the candidates"
+        );
+    };
+    if !units.iter().any(|u| u.field == field) {
+        let fields: Vec<String> = units.iter().map(|u| format!("{:?}", u.field)).collect();
+        anyhow::bail!(
+            "page `{page}` has no field {field:?}; its fields are {}",
+            fields.join(", ")
+        );
+    }
+    let entry = crate::learned::Taught {
+        question: question.trim().to_string(),
+        page: page.to_string(),
+        field: field.to_string(),
+        date: crate::learned::today(),
+    };
+    crate::learned::append(&config.paths.learned, &entry)?;
+    let report = engine
+        .rebuild()
+        .context("the question is recorded, but the rebuild failed; run `frontdesk index`")?;
+    println!(
+        "taught: {question:?} answers from {page} / {field:?} (recorded in {}; {})",
+        config.paths.learned.display(),
+        report.to_string().lines().last().unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Opens the engine, building the index first when missing or stale.
@@ -221,6 +273,9 @@ fn check(config: &Config) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let (taught, mut bad) = crate::learned::load(&config.paths.learned);
+    bad.extend(crate::learned::resolve(taught, &site, &config.paths.learned).1);
+    lines.extend(bad.iter().map(|d| d.to_string()));
     if !config.clone().fill_clinic(&site.facts) {
         lines.push(format!("WARNING: {}", crate::answer::NO_CONTACT));
     }

@@ -39,6 +39,8 @@ pub struct Paths {
     pub content: PathBuf,
     pub index: PathBuf,
     pub data: PathBuf,
+    /// Questions staff taught (`frontdesk learn`, the bot's Teach button).
+    pub learned: PathBuf,
     /// The Hugo site root: its config and `data/` give the clinic's own facts,
     /// and its `contentDir` is the content directory unless `content` is set.
     #[serde(default)]
@@ -151,6 +153,13 @@ pub struct Discord {
     pub staff_roles: Vec<u64>,
     pub rate_limit_per_minute: u32,
     pub followup_seconds: u64,
+    /// The private staff channel questions are handed off to (fallback,
+    /// urgent, voted down); unset = no handoff.
+    #[serde(default)]
+    pub handoff_channel: Option<u64>,
+    /// Roles mentioned on urgent handoffs only.
+    #[serde(default)]
+    pub handoff_roles: Vec<u64>,
 }
 
 impl Default for Config {

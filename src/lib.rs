@@ -14,6 +14,7 @@ pub mod content;
 mod error;
 pub mod eval;
 pub mod index;
+pub mod learned;
 pub mod text;
 
 pub use answer::{Engine, Kind, Reply};

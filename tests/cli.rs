@@ -169,3 +169,132 @@ fn bad_config_names_the_file() {
             predicate::str::contains("bad.toml").and(predicate::str::contains("answer_threshold")),
         );
 }
+
+/// A config for `tmp`: the shipped content, everything written under `tmp`.
+fn tmp_config(tmp: &std::path::Path) -> std::path::PathBuf {
+    let cfg = tmp.join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[paths]\nindex = {:?}\ndata = {:?}\nlearned = {:?}\n",
+            tmp.join("index"),
+            tmp.join("data"),
+            tmp.join("learned.yaml")
+        ),
+    )
+    .unwrap();
+    cfg
+}
+
+#[test]
+fn learn_teaches_a_question_and_review_lists_candidates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp_config(tmp.path());
+    let q = "do you do liposuction on knees";
+    let before = frontdesk(tmp.path())
+        .args(["--config"])
+        .arg(&cfg)
+        .args(["ask", "--json", q])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&before.stdout).unwrap();
+    assert_eq!(v["kind"], "fallback");
+    // Staff see the question with its candidates, as `learn` takes them.
+    std::fs::create_dir_all(tmp.path().join("data")).unwrap();
+    std::fs::write(
+        tmp.path().join("data/feedback.jsonl"),
+        format!("{{\"time\":\"2026-12-01T10:00:00Z\",\"question\":\"{q}\",\"kind\":\"fallback\",\"page\":null,\"field\":null,\"vote\":null}}\n"),
+    )
+    .unwrap();
+    frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .arg("review")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(q).and(predicate::str::contains(
+            "candidate: --page skin-tightening --field \"Treatment Areas\"",
+        )));
+    frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "learn",
+            q,
+            "--page",
+            "skin-tightening",
+            "--field",
+            "Treatment Areas",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("taught"));
+    let learned = std::fs::read_to_string(tmp.path().join("learned.yaml")).unwrap();
+    assert!(
+        learned.contains(q) && learned.contains("Treatment Areas"),
+        "{learned}"
+    );
+    let after = frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["ask", "--json", "Do you do liposuction on knees?"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(
+        (v["kind"].as_str(), v["page"].as_str(), v["field"].as_str()),
+        (
+            Some("answer"),
+            Some("skin-tightening"),
+            Some("Treatment Areas")
+        ),
+        "{v}"
+    );
+    // Urgent rules still come first.
+    let urgent = frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "ask",
+            "--json",
+            "do you do liposuction on knees? i cant breathe",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&urgent.stdout).unwrap();
+    assert_eq!(v["kind"], "urgent");
+    // A unit that does not exist is refused, naming what there is.
+    frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["learn", q, "--page", "skin-tightening", "--field", "Nope"])
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("no field \"Nope\"")
+                .and(predicate::str::contains("Treatment Areas")),
+        );
+    // A taught unit that disappears is reported by check and ignored.
+    std::fs::write(
+        tmp.path().join("learned.yaml"),
+        format!("- question: {q}\n  page: gone-page\n  field: Cost\n  date: 2026-12-01\n"),
+    )
+    .unwrap();
+    frontdesk(tmp.path())
+        .arg("--config")
+        .arg(&cfg)
+        .arg("check")
+        .assert()
+        .stdout(predicate::str::contains("gone-page").and(predicate::str::contains("ignored")));
+    let v: serde_json::Value = serde_json::from_slice(
+        &frontdesk(tmp.path())
+            .arg("--config")
+            .arg(&cfg)
+            .args(["ask", "--json", q])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["kind"], "fallback", "{v}");
+}

@@ -724,7 +724,7 @@ async fn votes_are_logged_without_who_voted_and_reviewed() {
         }
     }
 
-    let report = frontdesk::bot::review(&bot.config, 10).unwrap();
+    let report = frontdesk::bot::review(&bot.config, 10, Some(&bot.engine)).unwrap();
     assert!(report.contains("do you do liposuction"), "{report}");
     assert!(
         report.contains("1 down / 0 up  how much is botox?  -> botox / Cost"),
@@ -830,4 +830,379 @@ async fn the_serve_binary_answers_against_the_fake() {
     }
     child.kill().ok();
     child.wait().ok();
+}
+
+// ----- staff handoff ---------------------------------------------------------
+
+/// A bot with the staff channel [`HANDOFF`] and [`ON_CALL_ROLE`] for urgent.
+async fn with_handoff() -> TestBot {
+    TestBot::start_with(|c| {
+        c.discord.handoff_channel = Some(HANDOFF);
+        c.discord.handoff_roles = vec![ON_CALL_ROLE];
+    })
+    .await
+}
+
+fn is_handoff(c: &Call) -> bool {
+    c.method == "POST" && c.path == format!("/channels/{HANDOFF}/messages")
+}
+
+/// The embed field `name` of a handoff post.
+fn field<'a>(post: &'a Call, name: &str) -> &'a str {
+    post.embed()["fields"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["name"] == name))
+        .and_then(|f| f["value"].as_str())
+        .unwrap_or_else(|| panic!("no field {name}: {:#}", post.body))
+}
+
+/// The select menu's options (label, value) of a post.
+fn teach_options(post: &Call) -> Vec<(String, String)> {
+    post.data()["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["components"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["type"] == 3)
+        .flat_map(|c| c["options"].as_array().cloned().unwrap_or_default())
+        .map(|o| {
+            (
+                o["label"].as_str().unwrap_or_default().to_string(),
+                o["value"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn button(post: &Call, label: &str) -> String {
+    post.buttons()
+        .into_iter()
+        .find(|(l, _)| l == label)
+        .unwrap_or_else(|| panic!("no {label} button: {:#}", post.body))
+        .1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fallback_is_handed_off_with_candidates_and_a_link_pinging_nobody() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let q = f.mention(GENERAL, ALICE, "do you do liposuction on knees");
+    let reply = f.reply_to(q).await;
+    assert!(
+        reply.content().contains("not sure") || reply.content().contains("Please"),
+        "{:#}",
+        reply.body
+    );
+    let post = f.wait_for("the handoff post", is_handoff).await;
+    assert_eq!(
+        post.embed()["description"],
+        "do you do liposuction on knees"
+    );
+    assert_eq!(field(&post, "Frontdesk replied"), "fallback");
+    let closest = field(&post, "Closest content");
+    assert!(
+        (1..=3).contains(&closest.lines().count()) && closest.contains(" / "),
+        "{closest}"
+    );
+    assert_eq!(
+        field(&post, "Where"),
+        format!("https://discord.com/channels/{GUILD}/{GENERAL}/{q}")
+    );
+    post.assert_pings_nobody();
+    assert_eq!(post.content(), "");
+    let labels: Vec<String> = post.buttons().into_iter().map(|(l, _)| l).collect();
+    assert!(
+        labels.starts_with(&["Reply".to_string(), "Dismiss".to_string()]),
+        "{labels:?}"
+    );
+    let options = teach_options(&post);
+    assert!(
+        options.len() >= 2 && options.last().unwrap().1 == "-",
+        "{options:?}"
+    );
+    // One handoff per client message.
+    f.assert_no_call("a second handoff", QUIET, |c| {
+        is_handoff(c) && c.at > post.at
+    })
+    .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_urgent_handoff_mentions_exactly_the_on_call_roles() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let q = f.mention(GENERAL, ALICE, "I can't breathe and my throat feels tight");
+    let reply = f.reply_to(q).await;
+    reply.assert_pings_nobody();
+    let post = f.wait_for("the urgent handoff", is_handoff).await;
+    assert!(
+        post.embed()["title"].as_str().unwrap().contains("Urgent"),
+        "{:#}",
+        post.body
+    );
+    assert_eq!(post.content(), format!("<@&{ON_CALL_ROLE}>"));
+    let am = &post.body["allowed_mentions"];
+    assert_eq!(am["parse"], json!([]));
+    assert_eq!(am["roles"], json!([ON_CALL_ROLE.to_string()]));
+    assert!(am["users"].as_array().is_none_or(Vec::is_empty), "{am}");
+    assert_ne!(am["replied_user"], json!(true));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_vote_hands_the_answer_off() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let q = f.mention(GENERAL, ALICE, "how much is botox?");
+    let answer = f.reply_to(q).await;
+    f.assert_no_call("a handoff for an answer", QUIET, is_handoff)
+        .await;
+    let down = button(&answer, "Not helpful");
+    let message = answer.message.clone().unwrap();
+    f.callback(f.click(BOB, &message, &down)).await;
+    let post = f.wait_for("the voted-down handoff", is_handoff).await;
+    assert!(
+        post.embed()["title"].as_str().unwrap().contains("voted"),
+        "{:#}",
+        post.body
+    );
+    assert_eq!(
+        field(&post, "Frontdesk replied"),
+        "answer from botox / Cost"
+    );
+    assert_eq!(
+        field(&post, "Where"),
+        format!("https://discord.com/channels/{GUILD}/{GENERAL}/{q}")
+    );
+    post.assert_pings_nobody();
+    // A second down-vote on the same answer is not a second handoff.
+    f.callback(f.click(ALICE, &message, &down)).await;
+    f.assert_no_call("a second handoff", QUIET, |c| {
+        is_handoff(c) && c.at > post.at
+    })
+    .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_reply_reaches_the_client_in_place_and_marks_the_post() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let q = f.mention(GENERAL, ALICE, "do you do liposuction on knees");
+    f.reply_to(q).await;
+    let post = f.wait_for("the handoff post", is_handoff).await;
+    let message = post.message.clone().unwrap();
+    let reply_id = button(&post, "Reply");
+    let form = f.callback(f.click(STAFF, &message, &reply_id)).await;
+    assert_eq!(form.callback_type(), 9, "a modal: {:#}", form.body);
+    let modal_id = form.body["data"]["custom_id"].as_str().unwrap().to_string();
+    let submit = f.submit_modal(
+        STAFF,
+        &message,
+        &modal_id,
+        &[(
+            "answer",
+            "We don't offer liposuction, but CoolSculpting may help. Happy to talk it through!",
+        )],
+    );
+    let qid = q.to_string();
+    let sent = f
+        .wait_for("the staff answer", |c| {
+            c.method == "POST"
+                && c.path == format!("/channels/{GENERAL}/messages")
+                && c.body["message_reference"]["message_id"].as_str() == Some(qid.as_str())
+                && c.embed()["description"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("**From"))
+        })
+        .await;
+    let text = sent.embed()["description"].as_str().unwrap();
+    assert!(
+        text.contains("team") && text.contains("CoolSculpting"),
+        "{text}"
+    );
+    let am = &sent.body["allowed_mentions"];
+    assert_eq!(am["parse"], json!([]), "only the asker is pinged: {am}");
+    assert_eq!(am["replied_user"], json!(true), "{am}");
+    assert!(am["users"].as_array().is_none_or(Vec::is_empty), "{am}");
+    assert!(am["roles"].as_array().is_none_or(Vec::is_empty), "{am}");
+    let edited = f.callback(submit).await;
+    assert_eq!(
+        edited.callback_type(),
+        7,
+        "the post is updated: {:#}",
+        edited.body
+    );
+    let handled = field(&edited, "Handled");
+    assert!(
+        handled.starts_with("Answered by nurse.kim at <t:"),
+        "{handled}"
+    );
+    assert!(
+        !edited.buttons().iter().any(|(l, _)| l == "Reply"),
+        "answered: no second reply button"
+    );
+    edited.assert_pings_nobody();
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handoff_buttons_still_work_after_a_restart() {
+    let bot = with_handoff().await;
+    let q = bot
+        .fake
+        .mention(GENERAL, ALICE, "do you do liposuction on knees");
+    bot.fake.reply_to(q).await;
+    let post = bot.fake.wait_for("the handoff post", is_handoff).await;
+    let message = post.message.clone().unwrap();
+    let bot = bot.restart().await;
+    let f = &bot.fake;
+    let form = f
+        .callback(f.click(STAFF, &message, &button(&post, "Reply")))
+        .await;
+    assert_eq!(form.callback_type(), 9, "{:#}", form.body);
+    let dismissed = f
+        .callback(f.click(STAFF, &message, &button(&post, "Dismiss")))
+        .await;
+    assert_eq!(dismissed.callback_type(), 7, "{:#}", dismissed.body);
+    assert!(field(&dismissed, "Handled").starts_with("Dismissed by nurse.kim"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teach_records_the_question_and_the_rebuilt_index_answers_it() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let question = "do you do liposuction on knees";
+    let q = f.mention(GENERAL, ALICE, question);
+    f.reply_to(q).await;
+    let post = f.wait_for("the handoff post", is_handoff).await;
+    let message = post.message.clone().unwrap();
+    let (_, value) = teach_options(&post).into_iter().next().unwrap();
+    let (page, field_name) = value.split_once('|').unwrap();
+    let done = f
+        .callback(f.select(STAFF, &message, "ho:t", &[&value]))
+        .await;
+    assert!(
+        done.ephemeral() && done.content().starts_with("Taught"),
+        "{:#}",
+        done.body
+    );
+    let learned = std::fs::read_to_string(&bot.config.paths.learned).unwrap();
+    assert!(
+        learned.contains(question) && learned.contains(page),
+        "{learned}"
+    );
+    for who in [ALICE, STAFF] {
+        assert!(
+            !learned.contains(who.name) && !learned.contains(&who.id.to_string()),
+            "{learned}"
+        );
+    }
+    let r = bot.engine.answer("Do you do liposuction on knees?");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref().unwrap_or("")),
+        (Some(page), field_name),
+        "{r:?}"
+    );
+    // And in Discord: the same question now gets that answer.
+    let again = f.mention(GENERAL, BOB, "do you do liposuction on knees?");
+    let reply = f.reply_to(again).await;
+    assert_eq!(reply.embed_count(), 1, "an answer now: {:#}", reply.body);
+    let none = f.callback(f.select(STAFF, &message, "ho:t", &["-"])).await;
+    assert!(none.content().contains("content"), "{:#}", none.body);
+    let r = f
+        .callback(f.click(ALICE, &message, &button(&post, "Dismiss")))
+        .await;
+    assert!(
+        r.ephemeral() && r.content().contains("staff"),
+        "clients cannot: {:#}",
+        r.body
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dm_handoff_has_no_link_and_the_staff_reply_lands_in_the_dm() {
+    let bot = with_handoff().await;
+    let f = &bot.fake;
+    let q = f.say(DM, ALICE, "do you do liposuction on knees?");
+    f.reply_to(q).await;
+    let post = f.wait_for("the handoff post", is_handoff).await;
+    assert_eq!(field(&post, "Where"), "in a direct message");
+    let message = post.message.clone().unwrap();
+    let form = f
+        .callback(f.click(STAFF, &message, &button(&post, "Reply")))
+        .await;
+    assert_eq!(form.callback_type(), 9, "{:#}", form.body);
+    let modal_id = form.body["data"]["custom_id"].as_str().unwrap().to_string();
+    f.submit_modal(
+        STAFF,
+        &message,
+        &modal_id,
+        &[("answer", "Not at the moment, sorry!")],
+    );
+    let qid = q.to_string();
+    let sent = f
+        .wait_for("the staff answer in the DM", |c| {
+            c.method == "POST"
+                && c.path == format!("/channels/{DM}/messages")
+                && c.body["message_reference"]["message_id"].as_str() == Some(qid.as_str())
+                && c.embed()["description"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("**From"))
+        })
+        .await;
+    assert!(sent.embed()["description"]
+        .as_str()
+        .unwrap()
+        .contains("Not at the moment"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_handoff_channel_leaves_the_client_answered() {
+    let fake = FakeDiscord::start().await;
+    fake.remove_channel(HANDOFF);
+    let bot = TestBot::start_on(fake, |c| c.discord.handoff_channel = Some(HANDOFF)).await;
+    let f = &bot.fake;
+    for (who, text) in [
+        (ALICE, "do you do liposuction on knees"),
+        (BOB, "do you do liposuction for knees"),
+    ] {
+        let q = f.mention(GENERAL, who, text);
+        let reply = f.reply_to(q).await;
+        assert!(!reply.content().is_empty());
+    }
+    let refused: Vec<_> = f
+        .calls()
+        .into_iter()
+        .filter(|c| is_handoff(c) && c.status == 404)
+        .collect();
+    assert_eq!(
+        refused.len(),
+        2,
+        "tried, refused, and the client answered anyway"
+    );
+    let q = f.mention(GENERAL, ALICE, "how much is botox?");
+    assert_eq!(f.reply_to(q).await.embed_count(), 1, "still answering");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_handoff_channel_no_posts() {
+    let bot = TestBot::start().await;
+    let f = &bot.fake;
+    let q = f.mention(GENERAL, ALICE, "do you do liposuction on knees");
+    f.reply_to(q).await;
+    let u = f.mention(GENERAL, ALICE, "I can't breathe and my throat feels tight");
+    f.reply_to(u).await;
+    f.assert_no_call("a handoff", QUIET, |c| {
+        c.method == "POST"
+            && c.path.starts_with("/channels/")
+            && !c.path.contains(&GENERAL.to_string())
+    })
+    .await;
+    bot.stop().await;
 }

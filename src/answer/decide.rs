@@ -127,6 +127,22 @@ pub fn decide(
         tr.log(|| format!("urgent rule fired: {rule}"));
         return Reply::new(raw, Kind::Urgent, cfg.clinic.emergency.clone(), 1.0);
     }
+    if let Some((slug, field)) = snap.taught.find(&q) {
+        let unit = units::page_units(snap, slug)
+            .into_iter()
+            .find(|u| u.field == field);
+        if let Some(u) = unit {
+            tr.log(|| format!("restates a question staff taught: {slug} / {field}"));
+            let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), 0.95);
+            let page = snap.slugs.get(slug).map(|&p| &snap.gen.catalog.pages[p]);
+            r.page = Some(u.slug.clone());
+            r.title = page.map(|p| p.display_name.clone());
+            r.field = (!u.field.is_empty()).then(|| u.field.clone());
+            r.source = Some(u.source.clone());
+            r.url = page.and_then(|p| super::reply::page_url(&cfg.clinic.site_url, &p.url));
+            return r;
+        }
+    }
     let searcher = snap.gen.reader.searcher();
     let n_docs = searcher.num_docs().max(1) as f32;
     let known = |s: &str| units::idf(&searcher, snap, s).is_some();
@@ -311,12 +327,29 @@ pub fn decide(
     };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
-    match distinct.len() {
+    let mut reply = match distinct.len() {
         0 => unnamed(&ctx, raw, &hits, &mut tr),
         1 => single(&ctx, raw, &named[0], &mut tr),
         _ => several(&ctx, raw, &named, &mut tr),
+    };
+    // Staff need them where the bot was not sure, or when they ask (explain,
+    // a voted-down answer); answering does not pay for them otherwise.
+    if tr.0.is_some() || matches!(reply.kind, Kind::Fallback | Kind::Clarify) {
+        reply.candidates = ctx.candidates(&distinct, CANDIDATES);
     }
+    tr.log(|| {
+        let c: Vec<String> = reply
+            .candidates
+            .iter()
+            .map(|c| format!("{} / {}", c.page, c.field))
+            .collect();
+        format!("candidates: {}", c.join("; "))
+    });
+    reply
 }
+
+/// How many candidate units a reply carries for staff (handoff, review).
+const CANDIDATES: usize = 3;
 
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
 fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
@@ -572,6 +605,50 @@ impl Ctx<'_> {
             .map(|u| self.score(u))
             .max_by(|a, b| a.rank().total_cmp(&b.rank()));
         (units, best)
+    }
+
+    /// The units that came closest, best first, one per (page, field): on
+    /// the named pages, and from a search over the question's words. For
+    /// staff, who pick the one that should have answered.
+    fn candidates(&self, named: &[usize], n: usize) -> Vec<super::reply::Candidate> {
+        let mut scored: Vec<Scored> = named
+            .iter()
+            .flat_map(|&p| {
+                units::page_units_with(
+                    &self.searcher,
+                    self.snap,
+                    &self.snap.gen.catalog.pages[p].slug,
+                )
+            })
+            .chain(
+                units::search(&self.searcher, self.snap, &self.search_stems(), 20)
+                    .into_iter()
+                    .map(|(_, u)| u),
+            )
+            .map(|u| self.score(u))
+            .collect();
+        scored.sort_by(|a, b| b.rank().total_cmp(&a.rank()));
+        let mut out: Vec<super::reply::Candidate> = Vec::new();
+        for s in scored {
+            if out.len() == n {
+                break;
+            }
+            if out
+                .iter()
+                .any(|c| c.page == s.unit.slug && c.field == s.unit.field)
+            {
+                continue;
+            }
+            out.push(super::reply::Candidate {
+                page: s.unit.slug.clone(),
+                title: self
+                    .page_index(&s.unit.slug)
+                    .map(|p| self.page_title(p))
+                    .unwrap_or_default(),
+                field: s.unit.field.clone(),
+            });
+        }
+        out
     }
 
     /// Stems searched for: the topic and the words of field phrases.

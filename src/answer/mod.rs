@@ -12,11 +12,12 @@ mod fields;
 mod names;
 mod question;
 mod reply;
+mod taught;
 mod units;
 mod urgent;
 
 pub use question::Question;
-pub use reply::{Choice, Kind, Related, Reply};
+pub use reply::{Candidate, Choice, Kind, Related, Reply};
 
 use crate::config::Config;
 use crate::index::{self, BuildReport, Generation};
@@ -43,6 +44,8 @@ pub(crate) struct Snapshot {
     pub name_stems: Vec<Vec<String>>,
     /// Each distinct tag (lower-cased): its stems and the pages carrying it.
     pub tags: Vec<(Vec<String>, Vec<usize>)>,
+    /// The questions staff taught, compiled.
+    pub taught: taught::TaughtMatcher,
     /// Whether each page describes one service (as opposed to a general page:
     /// policies, payment, hours, a section's list page), which may answer
     /// for any service. See [`services`].
@@ -119,7 +122,12 @@ impl FieldInfo {
 }
 
 impl Snapshot {
-    fn new(gen: Generation, config: &Config, fields: &fields::FieldMatcher) -> Snapshot {
+    fn new(
+        gen: Generation,
+        config: &Config,
+        fields: &fields::FieldMatcher,
+        terms: &question::Terms,
+    ) -> Snapshot {
         // Live pages first (indices match the catalog), then drafts.
         let all_names: Vec<Vec<String>> = gen
             .catalog
@@ -178,6 +186,7 @@ impl Snapshot {
         let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
         tags.sort();
         let service = services(&gen.catalog.pages, &field_info, fields);
+        let taught = taught::TaughtMatcher::new(&gen.catalog.taught, terms);
         Snapshot {
             gen,
             names,
@@ -187,6 +196,7 @@ impl Snapshot {
             name_stems,
             tags,
             service,
+            taught,
             page_units: (0..n_pages).map(|_| Default::default()).collect(),
             parents: Default::default(),
         }
@@ -291,11 +301,12 @@ impl Engine {
             tracing::warn!("{NO_CONTACT}");
         }
         let fields = fields::FieldMatcher::new(&config);
-        let snap = Snapshot::new(gen, &config, &fields);
+        let terms = question::Terms::new(&config.terms);
+        let snap = Snapshot::new(gen, &config, &fields, &terms);
         Ok(Engine {
             fields,
             urgent: urgent::UrgentRules::new(&config.urgent),
-            terms: question::Terms::new(&config.terms),
+            terms,
             offer: config
                 .answer
                 .offer_phrases
@@ -347,7 +358,7 @@ impl Engine {
             return Ok(false);
         }
         let gen = index::open(&self.config.paths.index)?;
-        let snap = Arc::new(Snapshot::new(gen, &self.config, &self.fields));
+        let snap = Arc::new(Snapshot::new(gen, &self.config, &self.fields, &self.terms));
         *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap;
         Ok(true)
     }
@@ -401,6 +412,12 @@ impl Engine {
             Some(&mut trace),
         );
         (reply, trace)
+    }
+
+    /// The units closest to `question` (at most 3), for staff choosing which
+    /// should have answered.
+    pub fn candidates(&self, question: &str) -> Vec<Candidate> {
+        self.explain(question).0.candidates
     }
 
     /// Every service (non-draft page), in the clinic's order (Hugo weight).

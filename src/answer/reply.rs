@@ -44,6 +44,17 @@ pub struct Related {
     pub text: String,
 }
 
+/// A unit that could have answered, for staff to choose from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The page's identity.
+    pub page: String,
+    /// Its display name.
+    pub title: String,
+    /// The unit's field (`""` for a paragraph).
+    pub field: String,
+}
+
 /// The engine's reply to one question.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reply {
@@ -67,6 +78,9 @@ pub struct Reply {
     pub url: Option<String>,
     /// Partner rows shown with the answer.
     pub related: Vec<Related>,
+    /// The closest units (at most 3), for staff; not part of the JSON contract.
+    #[serde(skip)]
+    pub candidates: Vec<Candidate>,
 }
 
 /// The absolute address of a page published at `path` under `site_url`;
@@ -80,6 +94,12 @@ pub fn page_url(site_url: &str, path: &str) -> Option<String> {
 }
 
 impl Reply {
+    /// An empty fallback for `question`, to fill in (front ends describing a
+    /// past reply).
+    pub fn for_question(question: &str) -> Reply {
+        Reply::new(question, Kind::Fallback, String::new(), 0.0)
+    }
+
     pub(crate) fn new(question: &str, kind: Kind, answer: String, confidence: f32) -> Reply {
         Reply {
             question: question.to_string(),
@@ -93,6 +113,7 @@ impl Reply {
             source: None,
             url: None,
             related: Vec::new(),
+            candidates: Vec::new(),
         }
     }
 

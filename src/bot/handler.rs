@@ -10,6 +10,7 @@
 //! The bot adds no answering logic: what to say comes from the engine's four
 //! kinds, how it looks from [`render`].
 
+use super::handoff::{self, Action, Origin, Why};
 use super::log::{FeedbackLog, Record, Vote};
 use super::render::{self, Click, Rendered};
 use super::rest::{Rest, SendError};
@@ -18,8 +19,8 @@ use crate::answer::{Engine, Kind, Reply};
 use serenity::all::{
     AutocompleteChoice, CommandInteraction, CommandOptionType, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateCommand, CreateCommandOption, CreateInteractionResponse,
-    CreateInteractionResponseMessage, EventHandler, GuildId, Interaction, Message, Ready,
-    ResolvedValue, ResumedEvent, RoleId, UserId,
+    CreateInteractionResponseMessage, EventHandler, GuildId, Interaction, Message,
+    ModalInteraction, Ready, ResolvedValue, ResumedEvent, RoleId, UserId,
 };
 use serenity::async_trait;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,6 +45,8 @@ pub struct Bot {
     /// One rebuild at a time, whether from `/reload` or the watcher.
     rebuilding: tokio::sync::Mutex<()>,
     commands_registered: AtomicBool,
+    /// Whether a refused handoff post was already logged (once is enough).
+    handoff_warned: AtomicBool,
 }
 
 impl Bot {
@@ -58,6 +61,7 @@ impl Bot {
             log: Arc::new(FeedbackLog::new(&config.paths.data)),
             rebuilding: tokio::sync::Mutex::new(()),
             commands_registered: AtomicBool::new(false),
+            handoff_warned: AtomicBool::new(false),
             engine,
         }
     }
@@ -109,7 +113,8 @@ impl Bot {
 
     /// Remembers what a reply needs later and logs what staff should review;
     /// returns the key its buttons carry.
-    async fn record(&self, reply: &Reply, channel: u64, user: u64) -> Option<String> {
+    async fn record(&self, reply: &Reply, origin: Origin) -> Option<String> {
+        let (channel, user) = (origin.channel, origin.user);
         if let (Kind::Answer, Some(page)) = (reply.kind, &reply.page) {
             self.followups.remember(channel, user, page);
         }
@@ -124,7 +129,7 @@ impl Bot {
             self.append(record).await;
         }
         matches!(reply.kind, Kind::Answer | Kind::Clarify)
-            .then(|| self.asked.insert(Asked::from_reply(reply)))
+            .then(|| self.asked.insert(Asked::from_reply(reply, Some(origin))))
     }
 
     async fn append(&self, record: Record) {
@@ -190,13 +195,70 @@ impl Bot {
             let text = render::rate_limited(retry_in, &self.engine.config().clinic);
             return send(Rendered::text(text)).await;
         }
-        let key = self.record(&reply, channel, user).await;
-        send(render::reply(
+        let origin = Origin {
+            guild: msg.guild_id.map(|g| g.get()),
+            channel,
+            message: Some(msg.id.get()),
+            user,
+        };
+        let key = self.record(&reply, origin).await;
+        let sent = send(render::reply(
             &reply,
             &self.engine.config().clinic,
             key.as_deref(),
         ))
-        .await
+        .await;
+        // The client is answered first; a handoff that fails changes nothing for them.
+        self.hand_off_unsure(ctx, &reply, origin).await;
+        sent
+    }
+
+    /// Hands a fallback or urgent reply off to staff.
+    async fn hand_off_unsure(&self, ctx: &Context, reply: &Reply, origin: Origin) {
+        let why = match reply.kind {
+            Kind::Fallback => Why::Unsure,
+            Kind::Urgent => Why::Urgent,
+            _ => return,
+        };
+        self.hand_off(ctx, reply, None, &reply.candidates, origin, why)
+            .await;
+    }
+
+    /// Posts a handoff in `[discord] handoff_channel`, if one is set. A post
+    /// Discord refuses is logged once, with what to fix.
+    async fn hand_off(
+        &self,
+        ctx: &Context,
+        reply: &Reply,
+        voted: Option<(&str, &str)>,
+        candidates: &[crate::answer::Candidate],
+        origin: Origin,
+        why: Why,
+    ) {
+        let discord = &self.engine.config().discord;
+        let Some(channel) = discord.handoff_channel else {
+            return;
+        };
+        let post = handoff::post(
+            reply,
+            voted,
+            candidates,
+            &origin,
+            why,
+            &discord.handoff_roles,
+        );
+        if let Err(e) = self
+            .rest
+            .create_message(&ctx.http, serenity::all::ChannelId::new(channel), &post)
+            .await
+        {
+            if !self.handoff_warned.swap(true, Ordering::SeqCst) {
+                tracing::warn!(
+                    channel,
+                    "cannot post to the handoff channel ({e}): check [discord] handoff_channel, and that the bot may View Channel, Send Messages and Embed Links there; clients are still answered"
+                );
+            }
+        }
     }
 
     /// `None`: go ahead. `Some((retry_in, note))`: refused; `note` says
@@ -252,7 +314,11 @@ impl Bot {
         match interaction {
             Interaction::Command(cmd) => self.on_command(ctx, &cmd).await,
             Interaction::Autocomplete(cmd) => self.on_autocomplete(ctx, &cmd).await,
+            Interaction::Component(click) if click.data.custom_id.starts_with("ho:") => {
+                self.on_handoff_click(ctx, &click).await
+            }
             Interaction::Component(click) => self.on_click(ctx, &click).await,
+            Interaction::Modal(modal) => self.on_modal(ctx, &modal).await,
             _ => Ok(()),
         }
     }
@@ -288,8 +354,16 @@ impl Bot {
                     // An interaction must be answered: the note goes every time, privately.
                     return respond(private(&render::rate_limited(retry_in, clinic))).await;
                 }
-                let key = self.record(&reply, channel, user).await;
-                respond(message(render::reply(&reply, clinic, key.as_deref()))).await
+                let origin = Origin {
+                    guild: cmd.guild_id.map(|g| g.get()),
+                    channel,
+                    message: None,
+                    user,
+                };
+                let key = self.record(&reply, origin).await;
+                let sent = respond(message(render::reply(&reply, clinic, key.as_deref()))).await;
+                self.hand_off_unsure(ctx, &reply, origin).await;
+                sent
             }
             "service" => {
                 let name = string_option(cmd, "name").unwrap_or_default();
@@ -410,7 +484,13 @@ impl Bot {
                 else {
                     return respond(private(&self.sorry().content.unwrap_or_default())).await;
                 };
-                let key = self.record(&reply, click.channel_id.get(), user).await;
+                let origin = asked.origin.unwrap_or(Origin {
+                    guild: click.guild_id.map(|g| g.get()),
+                    channel: click.channel_id.get(),
+                    message: None,
+                    user,
+                });
+                let key = self.record(&reply, origin).await;
                 let rendered = render::reply(&reply, &self.engine.config().clinic, key.as_deref());
                 // The clarify message becomes the answer: the question stays
                 // answered in one place, and its buttons go away.
@@ -435,10 +515,223 @@ impl Bot {
                     Some(vote),
                 );
                 self.append(record).await;
-                respond(private(render::VOTE_THANKS)).await
+                let thanked = respond(private(render::VOTE_THANKS)).await;
+                if let (false, Some(origin)) = (up, asked.origin) {
+                    if asked.first_handoff() {
+                        let engine = self.engine.clone();
+                        let q = asked.question.clone();
+                        let candidates = tokio::task::spawn_blocking(move || engine.candidates(&q))
+                            .await
+                            .unwrap_or_default();
+                        let reply = Reply {
+                            kind: asked.kind,
+                            page: asked.page.clone(),
+                            field: asked.field.clone(),
+                            ..Reply::for_question(&asked.question)
+                        };
+                        let voted = (
+                            asked.page.as_deref().unwrap_or("?"),
+                            asked.field.as_deref().unwrap_or(""),
+                        );
+                        self.hand_off(
+                            ctx,
+                            &reply,
+                            Some(voted),
+                            &candidates,
+                            origin,
+                            Why::VotedDown,
+                        )
+                        .await;
+                    }
+                }
+                thanked
             }
         }
     }
+
+    /// Whether this member may use the staff buttons: anyone in the staff
+    /// channel when no staff roles are set, else members with one.
+    fn may_handle(&self, member: Option<&serenity::all::Member>) -> bool {
+        let staff = &self.engine.config().discord.staff_roles;
+        staff.is_empty() || member.is_some_and(|m| m.roles.iter().any(|r| staff.contains(&r.get())))
+    }
+
+    /// A button or the Teach menu on a handoff post.
+    async fn on_handoff_click(
+        &self,
+        ctx: &Context,
+        click: &ComponentInteraction,
+    ) -> Result<(), SendError> {
+        let respond = |r: CreateInteractionResponse| async move {
+            self.rest
+                .respond(&ctx.http, click.id, &click.token, &r)
+                .await
+        };
+        let private = |text: &str| {
+            CreateInteractionResponse::Message(
+                Rendered::text(text).into_interaction(false).ephemeral(true),
+            )
+        };
+        if !self.may_handle(click.member.as_ref()) {
+            return respond(private(render::NOT_STAFF_BUTTON)).await;
+        }
+        let values = match &click.data.kind {
+            serenity::all::ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+            _ => Vec::new(),
+        };
+        let Some(action) = handoff::parse(&click.data.custom_id, &values) else {
+            return respond(private(render::LOST_TRACK)).await;
+        };
+        let staff = click
+            .user
+            .global_name
+            .clone()
+            .unwrap_or_else(|| click.user.name.clone());
+        match action {
+            Action::Reply(origin) => {
+                respond(CreateInteractionResponse::Modal(handoff::form(&origin))).await
+            }
+            Action::Send(_) => respond(private(render::LOST_TRACK)).await,
+            Action::Dismiss => {
+                let note = format!("Dismissed by {staff} at <t:{}:f>", now_secs());
+                let (embed, rows) = handoff::handled(
+                    click.message.embeds.first(),
+                    &note,
+                    handoff::teach_row_from(&click.message),
+                );
+                let update = CreateInteractionResponseMessage::new()
+                    .embed(embed)
+                    .components(rows)
+                    .allowed_mentions(render::no_pings());
+                respond(CreateInteractionResponse::UpdateMessage(update)).await
+            }
+            Action::Teach(None) => respond(private(render::TEACH_NONE)).await,
+            Action::Teach(Some((page, field))) => {
+                let question = click
+                    .message
+                    .embeds
+                    .first()
+                    .and_then(|e| e.description.clone())
+                    .unwrap_or_default();
+                let text = match self.teach(&question, &page, &field).await {
+                    Ok(field) => format!(
+                        "Taught: \"{}\" now answers from {page} / {field} (recorded in {}).",
+                        render::clip(&question, 200),
+                        self.engine.config().paths.learned.display()
+                    ),
+                    Err(e) => format!(
+                        "Could not teach it: {}",
+                        render::clip(&format!("{e:#}"), 1500)
+                    ),
+                };
+                respond(private(&text)).await
+            }
+        }
+    }
+
+    /// Records a taught question and rebuilds so it answers at once. `field`
+    /// may have been cut to fit Discord's select values: it is resolved
+    /// against the page's fields by its start. Returns the field taught.
+    async fn teach(&self, question: &str, page: &str, field: &str) -> anyhow::Result<String> {
+        let units = self
+            .engine
+            .page_units(page)
+            .ok_or_else(|| anyhow::anyhow!("the page `{page}` is no longer published"))?;
+        let field = units
+            .iter()
+            .find(|u| u.field == field)
+            .or_else(|| units.iter().find(|u| u.field.starts_with(field)))
+            .map(|u| u.field.clone())
+            .ok_or_else(|| anyhow::anyhow!("`{page}` no longer has the field {field:?}"))?;
+        let entry = crate::learned::Taught {
+            question: question.trim().to_string(),
+            page: page.to_string(),
+            field: field.clone(),
+            date: crate::learned::today(),
+        };
+        let path = self.engine.config().paths.learned.clone();
+        tokio::task::spawn_blocking(move || crate::learned::append(&path, &entry)).await??;
+        self.rebuild().await?;
+        Ok(field)
+    }
+
+    /// The reply form was sent: answer the client in place, then mark the
+    /// handoff post answered.
+    async fn on_modal(&self, ctx: &Context, modal: &ModalInteraction) -> Result<(), SendError> {
+        let respond = |r: CreateInteractionResponse| async move {
+            self.rest
+                .respond(&ctx.http, modal.id, &modal.token, &r)
+                .await
+        };
+        let private = |text: &str| {
+            CreateInteractionResponse::Message(
+                Rendered::text(text).into_interaction(false).ephemeral(true),
+            )
+        };
+        let Some(Action::Send(origin)) = handoff::parse(&modal.data.custom_id, &[]) else {
+            return respond(private(render::LOST_TRACK)).await;
+        };
+        let text = modal
+            .data
+            .components
+            .iter()
+            .flat_map(|row| row.components.iter())
+            .find_map(|c| match c {
+                serenity::all::ActionRowComponent::InputText(t)
+                    if t.custom_id == handoff::ANSWER_INPUT =>
+                {
+                    t.value.clone()
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        if text.trim().is_empty() {
+            return respond(private("The answer was empty; nothing was sent.")).await;
+        }
+        let answer = handoff::staff_answer(&text, &self.engine.config().clinic.name, &origin);
+        if let Err(e) = self
+            .rest
+            .create_message(
+                &ctx.http,
+                serenity::all::ChannelId::new(origin.channel),
+                &answer,
+            )
+            .await
+        {
+            tracing::warn!(channel = origin.channel, "cannot send a staff reply: {e}");
+            return respond(private(&format!(
+                "Could not reach the client ({}): the message or channel may be gone.",
+                render::clip(&e.to_string(), 300)
+            )))
+            .await;
+        }
+        let staff = modal
+            .user
+            .global_name
+            .clone()
+            .unwrap_or_else(|| modal.user.name.clone());
+        let note = format!(
+            "Answered by {staff} at <t:{}:f>:\n{}",
+            now_secs(),
+            render::clip(text.trim(), 900)
+        );
+        let (embed, rows) = match modal.message.as_deref() {
+            Some(m) => handoff::handled(m.embeds.first(), &note, handoff::teach_row_from(m)),
+            None => handoff::handled(None, &note, Vec::new()),
+        };
+        let update = CreateInteractionResponseMessage::new()
+            .embed(embed)
+            .components(rows)
+            .allowed_mentions(render::no_pings());
+        respond(CreateInteractionResponse::UpdateMessage(update)).await
+    }
+}
+
+/// Seconds since the epoch, for Discord's `<t:...>` timestamps.
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The serenity event handler: forwards to [`Bot`] and logs failures.

@@ -109,7 +109,11 @@ impl FeedbackLog {
 /// The staff report: most frequent unanswered questions, most down-voted
 /// answers. Questions are grouped by their normalized text, so "How much is
 /// PRP?" and "how much is prp" count together.
-pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
+pub fn review(
+    path: &Path,
+    limit: usize,
+    candidates: &dyn Fn(&str) -> Vec<crate::answer::Candidate>,
+) -> std::io::Result<String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -168,6 +172,7 @@ pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
             t.example,
             kinds.join(", ")
         );
+        write_candidates(&mut out, &t.example, candidates);
     }
 
     let mut down: Vec<(&VoteKey, &Tally)> = voted.iter().filter(|(_, t)| t.down > 0).collect();
@@ -194,8 +199,28 @@ pub fn review(path: &Path, limit: usize) -> std::io::Result<String> {
             page.as_deref().unwrap_or("?"),
             field.as_deref().unwrap_or("?")
         );
+        write_candidates(&mut out, &t.example, candidates);
     }
+    let _ = writeln!(
+        out,
+        "\nTo teach one: frontdesk learn \"QUESTION\" --page PAGE --field FIELD (a candidate above, or any unit)"
+    );
     Ok(out)
+}
+
+/// The units that came closest, as `frontdesk learn` takes them.
+fn write_candidates(
+    out: &mut String,
+    question: &str,
+    candidates: &dyn Fn(&str) -> Vec<crate::answer::Candidate>,
+) {
+    for c in candidates(question) {
+        let _ = writeln!(
+            out,
+            "          candidate: --page {} --field {:?}",
+            c.page, c.field
+        );
+    }
 }
 
 /// Votes group by (normalized question, page, field).
@@ -297,7 +322,7 @@ mod tests {
             "time, question, kind, page, field, vote and nothing else: {keys:?}"
         );
 
-        let text = review(log.path(), 10).unwrap();
+        let text = review(log.path(), 10, &|_| Vec::new()).unwrap();
         assert!(
             text.contains("2x  Do you do liposuction?  [fallback 2]"),
             "{text}"
@@ -322,7 +347,7 @@ mod tests {
     #[test]
     fn review_without_a_log_says_so() {
         let dir = tempfile::tempdir().unwrap();
-        let text = review(&dir.path().join(FILE_NAME), 5).unwrap();
+        let text = review(&dir.path().join(FILE_NAME), 5, &|_| Vec::new()).unwrap();
         assert!(text.contains("No questions logged yet"), "{text}");
     }
 }

@@ -12,6 +12,8 @@
 //!   (in memory only);
 //! - [`log`]: the feedback log of unanswered questions and votes (no user
 //!   ids or names), and the `frontdesk review` report over it;
+//! - [`handoff`]: questions it could not answer, urgent ones and voted-down
+//!   answers go to the staff channel, where staff reply in place or teach;
 //! - [`watch`]: rebuilds the index when the content changes;
 //! - [`rest`]: sends to the REST API, retrying 429s when serenity's
 //!   ratelimiter is off (a non-default `api_url`).
@@ -20,6 +22,7 @@
 //! never printed, logged or part of the configuration.
 
 pub mod handler;
+pub mod handoff;
 pub mod log;
 pub mod render;
 pub mod rest;
@@ -90,9 +93,15 @@ pub fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Most frequent unanswered and down-voted questions (`frontdesk review`).
-pub fn review(config: &Config, limit: usize) -> anyhow::Result<String> {
-    Ok(log::review(&config.paths.data.join(log::FILE_NAME), limit)?)
+/// Most frequent unanswered and down-voted questions (`frontdesk review`),
+/// each with the units that came closest when `engine` is given.
+pub fn review(config: &Config, limit: usize, engine: Option<&Engine>) -> anyhow::Result<String> {
+    let candidates = |q: &str| engine.map(|e| e.candidates(q)).unwrap_or_default();
+    Ok(log::review(
+        &config.paths.data.join(log::FILE_NAME),
+        limit,
+        &candidates,
+    )?)
 }
 
 /// Connects to Discord (or `[discord] api_url`) with `token` and answers

@@ -291,6 +291,10 @@ pub fn hello(clinic: &Clinic) -> String {
 pub const LOST_TRACK: &str = "Sorry, I've lost track of that question. Please ask it again.";
 /// `/reload` by someone without a staff role.
 pub const NOT_STAFF: &str = "Only clinic staff can reload the content.";
+/// A handoff button pressed by someone without a staff role.
+pub const NOT_STAFF_BUTTON: &str = "Only clinic staff can use these buttons.";
+/// Teach: none of the candidates answers.
+pub const TEACH_NONE: &str = "Noted. Add the answer to the site's content; Frontdesk picks it up once it is published (or run /reload).";
 /// After a vote.
 pub const VOTE_THANKS: &str = "Thanks for the feedback! It helps the team improve these answers.";
 /// After a second vote on the same answer.

@@ -156,21 +156,34 @@ pub struct Asked {
     pub field: Option<String>,
     /// Candidate services of a clarify reply, in button order.
     pub options: Vec<Choice>,
+    /// Where the client asked, for a handoff when the answer is voted down.
+    pub origin: Option<super::handoff::Origin>,
     /// Who already voted on this answer (in memory only: one vote each).
     voters: Mutex<HashSet<u64>>,
+    /// Whether a down-vote already handed it off (one handoff per answer).
+    handed_off: std::sync::atomic::AtomicBool,
 }
 
 impl Asked {
-    /// What the buttons under `reply` refer to.
-    pub fn from_reply(reply: &Reply) -> Asked {
+    /// What the buttons under `reply` refer to, asked at `origin`.
+    pub fn from_reply(reply: &Reply, origin: Option<super::handoff::Origin>) -> Asked {
         Asked {
             question: reply.question.clone(),
             kind: reply.kind,
             page: reply.page.clone(),
             field: reply.field.clone(),
             options: reply.options.clone(),
+            origin,
             voters: Mutex::new(HashSet::new()),
+            handed_off: Default::default(),
         }
+    }
+
+    /// True the first time only: the answer is handed off once.
+    pub fn first_handoff(&self) -> bool {
+        !self
+            .handed_off
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Records `user`'s vote; false if they had already voted on this answer.
@@ -299,7 +312,9 @@ mod tests {
             page: None,
             field: None,
             options: vec![],
+            origin: None,
             voters: Mutex::new(HashSet::new()),
+            handed_off: Default::default(),
         };
         let a = s.insert(reply("a"));
         let b = s.insert(reply("b"));

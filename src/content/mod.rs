@@ -96,6 +96,8 @@ pub struct Source {
     pub language: String,
     /// The clock (Unix seconds) publishing rules are judged at.
     pub now: i64,
+    /// Questions staff taught, indexed with the content.
+    pub learned: Option<PathBuf>,
 }
 
 impl Source {
@@ -111,6 +113,7 @@ impl Source {
             site: config.paths.site.clone(),
             language: config.site.language.to_ascii_lowercase(),
             now,
+            learned: Some(config.paths.learned.clone()),
         })
     }
 
@@ -121,6 +124,7 @@ impl Source {
             site: None,
             language: "en".into(),
             now: dates::now("").unwrap_or(0),
+            learned: None,
         }
     }
 }

@@ -324,6 +324,7 @@ mod tests {
             site: None,
             language: "en".into(),
             now: super::super::dates::parse("2026-12-01T12:00:00Z").unwrap(),
+            learned: None,
         }
     }
 

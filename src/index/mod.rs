@@ -42,6 +42,7 @@ pub fn fingerprint(source: &Source) -> Fingerprint {
     if let Some(root) = &source.site {
         paths.extend(content::site::inputs(root));
     }
+    paths.extend(source.learned.clone());
     for path in paths {
         if let Ok(meta) = std::fs::metadata(&path) {
             fp.files += 1;
@@ -132,6 +133,9 @@ pub struct Catalog {
     /// The site's own facts (config, schema.org data): fill `[clinic]`.
     #[serde(default)]
     pub facts: SiteFacts,
+    /// Questions staff taught whose unit is published.
+    #[serde(default)]
+    pub taught: Vec<crate::learned::Taught>,
     /// The clock window (Unix seconds) the publishing decisions hold in:
     /// outside it some page's publish or expiry date falls the other way, and
     /// the index is stale though no file changed.
@@ -159,7 +163,15 @@ pub struct Generation {
 pub fn build(source: &Source, index_dir: &Path) -> Result<BuildReport> {
     let started = Instant::now();
     let fp = fingerprint(source);
-    let site = content::load(source)?;
+    let mut site = content::load(source)?;
+    let mut taught = Vec::new();
+    if let Some(path) = &source.learned {
+        let (entries, mut diags) = crate::learned::load(path);
+        let (valid, stale) = crate::learned::resolve(entries, &site, path);
+        diags.extend(stale);
+        site.diagnostics.extend(diags);
+        taught = valid;
+    }
     if !site.live_pages().any(|p| p.kind != PageKind::Business) {
         return Err(Error::Index {
             path: source.content.clone(),
@@ -181,7 +193,7 @@ pub fn build(source: &Source, index_dir: &Path) -> Result<BuildReport> {
         std::process::id()
     );
     let gen_dir = index_dir.join(&id);
-    let result = write_generation(&site, &gen_dir, &id, fp, started);
+    let result = write_generation(&site, taught, &gen_dir, &id, fp, started);
     match result {
         Ok(report) => {
             let current = index_dir.join(CURRENT);
@@ -214,6 +226,7 @@ fn io(path: &Path, action: &'static str, source: std::io::Error) -> Error {
 
 fn write_generation(
     site: &Site,
+    taught: Vec<crate::learned::Taught>,
     dir: &Path,
     id: &str,
     fp: Fingerprint,
@@ -294,6 +307,7 @@ fn write_generation(
             .map(|p| p.names.clone())
             .collect(),
         facts: site.facts.clone(),
+        taught,
         valid_from: site.pages.iter().filter_map(|p| p.changed_at).max(),
         valid_until: site.pages.iter().filter_map(|p| p.changes_at).min(),
         report: report.clone(),

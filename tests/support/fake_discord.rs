@@ -57,6 +57,10 @@ pub const ANSWERS: u64 = 21;
 pub const DM: u64 = 30;
 /// The role configured as staff.
 pub const STAFF_ROLE: u64 = 77;
+/// The private staff channel handoffs go to (when configured).
+pub const HANDOFF: u64 = 22;
+/// A role mentioned on urgent handoffs (when configured).
+pub const ON_CALL_ROLE: u64 = 79;
 /// The role Discord creates for the bot when it joins (tagged with its id).
 pub const BOT_ROLE: u64 = 78;
 
@@ -256,6 +260,8 @@ struct State {
     rate_limits: Mutex<Option<Scripted>>,
     /// Channel of each interaction the fake sent, for the messages it creates.
     interaction_channels: Mutex<HashMap<u64, u64>>,
+    /// Channels a test deleted: sending there answers 404 Unknown Channel.
+    missing_channels: Mutex<std::collections::HashSet<u64>>,
 }
 
 /// The fake. Dropping it stops nothing (its tasks end with the test's runtime).
@@ -297,6 +303,7 @@ impl FakeDiscord {
             refuse_intents: AtomicBool::new(false),
             rate_limits: Mutex::new(None),
             interaction_channels: Mutex::new(HashMap::new()),
+            missing_channels: Mutex::new(Default::default()),
         });
         let s = state.clone();
         tokio::spawn(async move {
@@ -378,6 +385,36 @@ impl FakeDiscord {
     pub fn click(&self, who: Person, message: &Value, custom_id: &str) -> u64 {
         let data = json!({"custom_id": custom_id, "component_type": 2});
         self.interaction(who, 3, data, Some(message.clone()))
+    }
+
+    /// `who` picks `values` in the select menu `custom_id` on `message`.
+    pub fn select(&self, who: Person, message: &Value, custom_id: &str, values: &[&str]) -> u64 {
+        let data = json!({"custom_id": custom_id, "component_type": 3, "values": values});
+        self.interaction(who, 3, data, Some(message.clone()))
+    }
+
+    /// `who` submits the modal `custom_id` (opened from a button on
+    /// `message`) with text inputs `fields` as (custom id, value).
+    pub fn submit_modal(
+        &self,
+        who: Person,
+        message: &Value,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> u64 {
+        let rows: Vec<Value> = fields
+            .iter()
+            .map(|(id, value)| {
+                json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]})
+            })
+            .collect();
+        let data = json!({"custom_id": custom_id, "components": rows});
+        self.interaction(who, 5, data, Some(message.clone()))
+    }
+
+    /// Deletes `channel`: messages sent there fail with 404 Unknown Channel.
+    pub fn remove_channel(&self, channel: u64) {
+        self.state.missing_channels.lock().unwrap().insert(channel);
     }
 
     fn interaction(&self, who: Person, kind: u8, data: Value, message: Option<Value>) -> u64 {
@@ -831,6 +868,15 @@ impl State {
             ("PUT", ["applications", _, "commands"])
             | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
                 Response::json(200, json!([]))
+            }
+            ("POST", ["channels", channel, "messages"])
+                if self
+                    .missing_channels
+                    .lock()
+                    .unwrap()
+                    .contains(&channel.parse().unwrap_or_default()) =>
+            {
+                Response::json(404, json!({"message": "Unknown Channel", "code": 10003}))
             }
             ("POST", ["channels", channel, "messages"]) => {
                 self.take_rate_limit().unwrap_or_else(|| {

@@ -75,6 +75,39 @@ impl TestBot {
         bot
     }
 
+    /// Stops the bot and starts a new one (a new process, as far as the bot
+    /// can tell: nothing in memory survives) on the same fake, config and
+    /// files.
+    pub async fn restart(mut self) -> TestBot {
+        let identified = self.fake.identifies();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(WAIT, task).await;
+        }
+        let c = self.config.clone();
+        let engine = tokio::task::spawn_blocking(move || Engine::open(c))
+            .await
+            .unwrap()
+            .expect("the index opens again");
+        let engine = Arc::new(engine);
+        let (stop, stopped) = oneshot::channel::<()>();
+        self.task = Some(tokio::spawn(frontdesk::bot::run(
+            engine.clone(),
+            TOKEN.to_string(),
+            async move {
+                let _ = stopped.await;
+            },
+        )));
+        self.stop = Some(stop);
+        self.engine = engine;
+        self.fake
+            .wait_until("the new bot to identify", |f| f.identifies() > identified)
+            .await;
+        self
+    }
+
     /// Stops the bot and checks it stopped cleanly (within [`WAIT`]).
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -136,6 +169,7 @@ pub async fn prepare(
     config.paths.content = dir.path().join("content");
     config.paths.index = dir.path().join("index");
     config.paths.data = dir.path().join("data");
+    config.paths.learned = dir.path().join("learned.yaml");
     config.discord.api_url = fake.api_url.clone();
     config.discord.guild_ids = vec![GUILD];
     config.discord.answer_channels = vec![ANSWERS];

@@ -338,12 +338,35 @@ fn merge(base: &mut toml::Value, over: toml::Value) {
             for item in o {
                 let name = item.get("name").cloned();
                 match b.iter_mut().find(|x| x.get("name") == name.as_ref()) {
-                    Some(slot) => *slot = item,
+                    Some(slot) => extend_entry(slot, item),
                     None => b.push(item),
                 }
             }
         }
         (slot, v) => *slot = v,
+    }
+}
+
+/// A clinic's entry for a field or rule that exists adds to it: its lists
+/// extend the built-in ones (a new label keeps every built-in phrase), other
+/// keys replace.
+fn extend_entry(base: &mut toml::Value, over: toml::Value) {
+    let (Some(b), toml::Value::Table(o)) = (base.as_table_mut(), over) else {
+        return;
+    };
+    for (k, v) in o {
+        match (b.get_mut(&k), v) {
+            (Some(toml::Value::Array(list)), toml::Value::Array(more)) => {
+                for item in more {
+                    if !list.contains(&item) {
+                        list.push(item);
+                    }
+                }
+            }
+            (_, v) => {
+                b.insert(k, v);
+            }
+        }
     }
 }
 
@@ -402,6 +425,13 @@ mod tests {
         assert_eq!(c.clinic.phone, "555");
         assert_eq!(c.site.language, "en", "other keys keep their defaults");
         assert_eq!(c.canonical_field("Investment").unwrap().name, "Cost");
+        assert_eq!(
+            c.canonical_field("Pricing").unwrap().name,
+            "Cost",
+            "a clinic's entry adds to the built-in lists"
+        );
+        let cost = c.fields.iter().find(|f| f.name == "Cost").unwrap();
+        assert!(cost.phrases.iter().any(|p| p == "how much") && cost.phrases.len() > 5);
         assert!(c.fields.iter().any(|f| f.name == "Parking Validation"));
         assert!(c.fields.iter().any(|f| f.name == "Downtime"));
     }

@@ -483,19 +483,25 @@ impl Ctx<'_> {
                 // restates ("what happens at the first visit" for "how long
                 // is the first visit") counts for less, by the weight of the
                 // words shared.
-                let total: f32 = content.iter().map(|s| self.idf(s)).sum();
-                let hit: f32 = content
-                    .iter()
-                    .filter(|s| in_question(s))
-                    .map(|s| self.idf(s))
-                    .sum();
-                let share = if total > 0.0 { hit / total } else { 0.0 };
-                let direct = if share >= 0.999 {
-                    1.0
-                } else if content.len() >= 2 && share >= 0.5 {
-                    0.7 * share
-                } else {
+                let found: Vec<bool> = content.iter().map(|s| in_question(s)).collect();
+                let direct = if content.is_empty() || !found.contains(&true) {
                     0.0
+                } else if !found.contains(&false) {
+                    1.0
+                } else {
+                    let total: f32 = content.iter().map(|s| self.idf(s)).sum();
+                    let hit: f32 = content
+                        .iter()
+                        .zip(&found)
+                        .filter(|(_, &f)| f)
+                        .map(|(s, _)| self.idf(s))
+                        .sum();
+                    let share = if total > 0.0 { hit / total } else { 0.0 };
+                    if content.len() >= 2 && share >= 0.5 {
+                        0.7 * share
+                    } else {
+                        0.0
+                    }
                 };
                 canon.max(direct)
             }

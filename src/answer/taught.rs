@@ -44,6 +44,9 @@ impl TaughtMatcher {
 
     /// The (page, field) of the taught question `q` restates best, if any.
     pub fn find(&self, q: &Question) -> Option<(&str, &str)> {
+        if self.entries.is_empty() {
+            return None;
+        }
         let mine = content(q);
         if mine.is_empty() {
             return None;

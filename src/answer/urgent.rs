@@ -56,10 +56,12 @@ const NEGATIONS: &[&str] = &[
 /// Whether `p` occurs in `q` other than right after a negation: "no fever
 /// tho" does not say there is a fever.
 fn affirmed(p: &Phrase, q: &Question) -> bool {
-    p.matches(q).iter().any(|span| {
-        let start = span.first().copied().unwrap_or(0);
-        !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
-    })
+    // Most phrases do not occur at all: the cheap test first.
+    p.occurs(q)
+        && p.matches(q).iter().any(|span| {
+            let start = span.first().copied().unwrap_or(0);
+            !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
+        })
 }
 
 #[cfg(test)]

@@ -353,6 +353,13 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
 /// another page's service name counts only where the page itself mentions
 /// it. Other tags are categories ("Wellness") and stay.
 fn credible_tags(page: &Page, service_names: &std::collections::HashSet<String>) -> Vec<String> {
+    if !page
+        .tags
+        .iter()
+        .any(|t| service_names.contains(&text::normalize(t)))
+    {
+        return page.tags.clone();
+    }
     let own: std::collections::HashSet<String> = page
         .names
         .iter()

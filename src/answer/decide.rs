@@ -931,6 +931,62 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
     ctx.clarify(raw, pages.iter().map(|&p| (p, 1.0)).collect(), tr)
 }
 
+/// A fact about the clinic asked outright ("what time do you close on
+/// fridays", "street address pls"), with no service in view: the site's own
+/// business data answers it, whatever else the question says.
+fn business_fact(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Option<Reply> {
+    if !hits.is_empty() {
+        return None;
+    }
+    let fields = &ctx.engine.fields;
+    let (canon, &score) = ctx
+        .fs
+        .scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let runner_up = ctx
+        .fs
+        .scores
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != canon)
+        .map(|(_, &v)| v)
+        .fold(0.0, f32::max);
+    if score < 1.0 || !fields.is_general(canon) || runner_up >= score {
+        return None;
+    }
+    let business = ctx.snap.canon_pages[canon]
+        .iter()
+        .copied()
+        .find(|&p| ctx.snap.gen.catalog.pages[p].kind == crate::content::PageKind::Business)?;
+    let slug = &ctx.snap.gen.catalog.pages[business].slug;
+    let units = units::page_units_with(&ctx.searcher, ctx.snap, slug);
+    let unit = units
+        .iter()
+        .find(|u| ctx.info(&u.field).row == Some(canon))?;
+    // Other words must be chatter the content never uses ("trying to come
+    // after work"), not a subject the site talks about ("pool therapy").
+    let about_something = ctx.topic.iter().any(|t| {
+        t.idf < ctx.max_idf
+            && !t
+                .stems
+                .iter()
+                .any(|s| unit.text_stems.iter().any(|x| same_word(x, s)))
+    });
+    if about_something {
+        return None;
+    }
+    tr.log(|| {
+        format!(
+            "a clinic fact ({}) the site's business data holds",
+            fields.name(canon)
+        )
+    });
+    let scored = ctx.score(unit.clone());
+    Some(ctx.answer(raw, &units, &scored, 0.85))
+}
+
 /// No service named: let the content compete.
 fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     let cfg = ctx.cfg();
@@ -946,6 +1002,9 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             unknown * 100.0
         );
         return ctx.fallback(raw, 1.0 - unknown, &why, tr);
+    }
+    if let Some(r) = business_fact(ctx, raw, hits, tr) {
+        return r;
     }
     let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();

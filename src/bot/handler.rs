@@ -328,11 +328,6 @@ impl Bot {
             self.rest.respond(&ctx.http, cmd.id, &cmd.token, &r).await
         };
         let message = |r: Rendered| CreateInteractionResponse::Message(r.into_interaction(false));
-        let private = |text: &str| {
-            CreateInteractionResponse::Message(
-                Rendered::text(text).into_interaction(false).ephemeral(true),
-            )
-        };
         let clinic = &self.engine.config().clinic;
         match cmd.data.name.as_str() {
             "ask" => {
@@ -460,11 +455,6 @@ impl Bot {
                 .respond(&ctx.http, click.id, &click.token, &r)
                 .await
         };
-        let private = |text: &str| {
-            CreateInteractionResponse::Message(
-                Rendered::text(text).into_interaction(false).ephemeral(true),
-            )
-        };
         let user = click.user.id.get();
         let Some(parsed) = render::parse_click(&click.data.custom_id) else {
             return respond(private(render::LOST_TRACK)).await;
@@ -567,11 +557,6 @@ impl Bot {
                 .respond(&ctx.http, click.id, &click.token, &r)
                 .await
         };
-        let private = |text: &str| {
-            CreateInteractionResponse::Message(
-                Rendered::text(text).into_interaction(false).ephemeral(true),
-            )
-        };
         if !self.may_handle(click.member.as_ref()) {
             return respond(private(render::NOT_STAFF_BUTTON)).await;
         }
@@ -663,11 +648,6 @@ impl Bot {
                 .respond(&ctx.http, modal.id, &modal.token, &r)
                 .await
         };
-        let private = |text: &str| {
-            CreateInteractionResponse::Message(
-                Rendered::text(text).into_interaction(false).ephemeral(true),
-            )
-        };
         let Some(Action::Send(origin)) = handoff::parse(&modal.data.custom_id, &[]) else {
             return respond(private(render::LOST_TRACK)).await;
         };
@@ -725,6 +705,11 @@ impl Bot {
             .allowed_mentions(render::no_pings());
         respond(CreateInteractionResponse::UpdateMessage(update)).await
     }
+}
+
+/// A note only the one who clicked or ran the command sees.
+fn private(text: &str) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(Rendered::text(text).into_interaction(false).ephemeral(true))
 }
 
 /// Seconds since the epoch, for Discord's `<t:...>` timestamps.

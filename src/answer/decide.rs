@@ -777,12 +777,10 @@ impl Ctx<'_> {
                     .map(|p| (p, u))
             })
             .map(|(p, u)| (p, self.score(u)))
-            .filter(|(p, s)| {
-                !self.snap.service[*p]
-                    || (!self.topic.is_empty()
-                        && self.coverage(|x| s.unit.text_stems.iter().any(|y| same_word(y, x)))
-                            >= 0.8)
-            })
+            // A named service is never answered from another service's
+            // page: only general pages (policies, payment, aftercare) speak
+            // for every service.
+            .filter(|(p, _)| !self.snap.service[*p])
             .map(|(_, s)| s)
             .max_by(|a, b| {
                 a.quality()
@@ -856,9 +854,31 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             let general = ctx
                 .page_index(&other.unit.slug)
                 .is_some_and(|p| !ctx.snap.service[p]);
-            if (qo >= 0.6 && qo > quality + 0.2)
-                || (unsure && qo >= 0.8 && covered > 0.0)
-                || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3)
+            // ...and only on its own words: its text covers what the
+            // question is about, its FAQ heading restates the question, or
+            // it is the general entry on exactly the field asked (age
+            // limits, alcohol after a treatment).
+            let canon_of = |u: &Unit| match u.kind {
+                UnitKind::Row => ctx.info(&u.field).row,
+                _ => ctx
+                    .info(&u.field)
+                    .heading
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(c, _)| *c),
+            };
+            let field_unsaid_here = canon_of(&other.unit)
+                .is_some_and(|c| !page_units.iter().any(|u| canon_of(u) == Some(c)));
+            let own_words = (!ctx.topic.is_empty() && covered >= 0.5)
+                || other.overlap >= 0.6
+                || (general
+                    && other.unit.kind == UnitKind::Faq
+                    && other.f >= 1.0
+                    && field_unsaid_here);
+            if own_words
+                && ((qo >= 0.6 && qo > quality + 0.2)
+                    || (unsure && qo >= 0.8 && covered > 0.0)
+                    || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3))
             {
                 let (units_o, _) = ctx.best_on_page(&other.unit.slug);
                 let c = (0.3 + 0.7 * qo) * 0.9;

@@ -1201,6 +1201,16 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     else {
         return ctx.fallback(raw, 0.0, "the page has no units", tr);
     };
+    // No service was named, so the unit itself must be about the question's
+    // subject, not only its page.
+    if best.t < 0.3 && best.overlap < 0.5 {
+        return ctx.fallback(
+            raw,
+            cov1 * 0.5,
+            "the page is about it, but no unit of it says what is asked",
+            tr,
+        );
+    }
     let conf = cov1 * (0.3 + 0.7 * best.quality());
     let slug = &ctx.snap.gen.catalog.pages[top].slug;
     tr.log(|| {

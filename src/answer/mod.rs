@@ -141,7 +141,8 @@ impl Snapshot {
             gen.catalog.name_stem_df.clone(),
             config.answer.typo_min_len,
             config.answer.typo2_min_len,
-        );
+        )
+        .with_own_share(gen.catalog.name_stem_share.clone());
         let slugs = gen
             .catalog
             .pages

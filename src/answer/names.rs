@@ -49,6 +49,8 @@ pub struct NameMatcher {
     joined: HashMap<String, Vec<usize>>,
     name_df: HashMap<String, usize>,
     text_df: HashMap<String, u32>,
+    /// Share of a name stem's uses that are on its own page (catalog).
+    own_share: HashMap<String, f32>,
     typo_min: usize,
     typo2_min: usize,
 }
@@ -137,6 +139,7 @@ impl NameMatcher {
             joined,
             name_df,
             text_df,
+            own_share: HashMap::new(),
             typo_min,
             typo2_min,
         }
@@ -196,6 +199,12 @@ impl NameMatcher {
         self.vocab
             .get(&word.chars().count())
             .is_some_and(|v| v.iter().any(|(w, _)| w == word))
+    }
+
+    /// With the share of each name stem's uses that are on its own page.
+    pub fn with_own_share(mut self, share: HashMap<String, f32>) -> NameMatcher {
+        self.own_share = share;
+        self
     }
 
     /// Whether several pages' names use this stem ("laser", "filler").
@@ -334,10 +343,28 @@ impl NameMatcher {
             });
         }
         let first_matched = sims[0] > 0.0;
+        // The one word of the name no other name has names the page when
+        // the page's text is nearly alone in using it; or when most of its
+        // uses are on the page itself, the rest of the name is generic
+        // ("therapy": other names or many pages use it), and no rare word
+        // follows that could make it another thing's name ("lip flip" is
+        // not "Lip Filler"; "massage" alone is "Massage Therapy").
+        let first = &name.stems[0];
+        let common = |s: &str| {
+            self.name_df.get(s).copied().unwrap_or(0) >= 2
+                || self.text_df.get(s).copied().unwrap_or(0) >= 3
+        };
+        let mostly_own = self.own_share.get(first).copied().unwrap_or(0.0) > 0.5;
+        let rest_generic = name.stems.len() > 1 && name.stems[1..].iter().all(|s| common(s));
+        let next_is_rare = positions
+            .last()
+            .and_then(|&p| q.toks.get(p + 1))
+            .is_some_and(|t| !t.stop && !common(&t.stem));
         let distinctive_word = matched == 1
             && first_matched
-            && self.name_df.get(&name.stems[0]).copied().unwrap_or(0) == 1
-            && self.text_df.get(&name.stems[0]).copied().unwrap_or(0) <= 2;
+            && self.name_df.get(first).copied().unwrap_or(0) == 1
+            && (self.text_df.get(first).copied().unwrap_or(0) <= 2
+                || (mostly_own && rest_generic && !next_is_rare));
         let most_of_name = matched >= 2 && coverage >= 0.6;
         // Most of the name close together, and the rest of it further on in
         // the question ("under my eye ... after my filler"): the full name.

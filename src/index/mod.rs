@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 7;
+const CATALOG_VERSION: u32 = 8;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -124,6 +124,12 @@ pub struct Catalog {
     /// For each stem of a page name: on how many pages' text it occurs. Tells
     /// a distinctive name word ("iv") from a common one ("fat").
     pub name_stem_df: std::collections::HashMap<String, u32>,
+    /// For each stem of a page name: the share of its uses in the content
+    /// that are on the page (or pages) whose name has it. A word mentioned
+    /// in passing elsewhere ("massage" on a billing page) but mostly on its
+    /// own page is still that page's name.
+    #[serde(default)]
+    pub name_stem_share: std::collections::HashMap<String, f32>,
     /// Names of pages Hugo does not publish (drafts, future, expired):
     /// services the clinic does not offer now. Never answered from; knowing
     /// them lets "thread lift" be a fallback instead of a stretch to some
@@ -295,11 +301,13 @@ fn write_generation(
         generation: id.to_string(),
     };
     let name_stem_df = name_stem_page_df(site);
+    let name_stem_share = name_stem_own_share(site);
     let catalog = Catalog {
         version: CATALOG_VERSION,
         fingerprint: fp,
         pages,
         name_stem_df,
+        name_stem_share,
         draft_names: site
             .pages
             .iter()
@@ -346,6 +354,38 @@ fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
         }
     }
     df
+}
+
+fn name_stem_own_share(site: &Site) -> std::collections::HashMap<String, f32> {
+    use std::collections::{HashMap, HashSet};
+    let names: Vec<HashSet<String>> = site
+        .live_pages()
+        .map(|p| p.names.iter().flat_map(|n| text::stems(n)).collect())
+        .collect();
+    let all: HashSet<&String> = names.iter().flatten().collect();
+    let (mut own, mut total): (HashMap<String, u32>, HashMap<String, u32>) = Default::default();
+    for (page, mine) in site.live_pages().zip(&names) {
+        for u in &page.units {
+            for s in text::stems(&u.text)
+                .into_iter()
+                .chain(u.field.iter().flat_map(|f| text::stems(f)))
+            {
+                if all.contains(&s) {
+                    *total.entry(s.clone()).or_default() += 1;
+                    if mine.contains(&s) {
+                        *own.entry(s).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    total
+        .into_iter()
+        .map(|(s, t)| {
+            let o = own.get(&s).copied().unwrap_or(0);
+            (s, o as f32 / t.max(1) as f32)
+        })
+        .collect()
 }
 
 /// The tags worth believing: sites tag their bestseller on everything for

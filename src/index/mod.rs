@@ -300,8 +300,7 @@ fn write_generation(
         millis: started.elapsed().as_millis() as u64,
         generation: id.to_string(),
     };
-    let name_stem_df = name_stem_page_df(site);
-    let name_stem_share = name_stem_own_share(site);
+    let (name_stem_df, name_stem_share) = name_stem_stats(site);
     let catalog = Catalog {
         version: CATALOG_VERSION,
         fingerprint: fp,
@@ -331,61 +330,59 @@ fn write_generation(
     Ok(report)
 }
 
-fn name_stem_page_df(site: &Site) -> std::collections::HashMap<String, u32> {
-    use std::collections::{HashMap, HashSet};
-    let mut df: HashMap<String, u32> = site
-        .live_pages()
-        .flat_map(|p| p.names.iter().flat_map(|n| text::stems(n)))
-        .map(|s| (s, 0))
-        .collect();
-    for page in site.live_pages() {
-        let mut seen = HashSet::new();
-        let all = page.names.iter().chain(
-            page.units
-                .iter()
-                .flat_map(|u| u.field.iter().chain(std::iter::once(&u.text))),
-        );
-        for t in all {
-            for s in text::stems(t) {
-                if df.contains_key(&s) && seen.insert(s.clone()) {
-                    *df.get_mut(&s).expect("present") += 1;
-                }
-            }
-        }
-    }
-    df
-}
+/// For each stem of a page name: on how many pages' text it occurs, and the
+/// share of its uses that are on the page(s) whose name has it. One pass
+/// over the units (stemming is most of an index build's own work).
+type NameStats = (
+    std::collections::HashMap<String, u32>,
+    std::collections::HashMap<String, f32>,
+);
 
-fn name_stem_own_share(site: &Site) -> std::collections::HashMap<String, f32> {
+fn name_stem_stats(site: &Site) -> NameStats {
     use std::collections::{HashMap, HashSet};
     let names: Vec<HashSet<String>> = site
         .live_pages()
         .map(|p| p.names.iter().flat_map(|n| text::stems(n)).collect())
         .collect();
-    let all: HashSet<&String> = names.iter().flatten().collect();
+    let mut df: HashMap<String, u32> = names.iter().flatten().map(|s| (s.clone(), 0)).collect();
     let (mut own, mut total): (HashMap<String, u32>, HashMap<String, u32>) = Default::default();
     for (page, mine) in site.live_pages().zip(&names) {
+        let mut seen = HashSet::new();
+        for n in &page.names {
+            for s in text::stems(n) {
+                if seen.insert(s.clone()) {
+                    *df.get_mut(&s).expect("a name stem") += 1;
+                }
+            }
+        }
         for u in &page.units {
-            for s in text::stems(&u.text)
-                .into_iter()
-                .chain(u.field.iter().flat_map(|f| text::stems(f)))
-            {
-                if all.contains(&s) {
-                    *total.entry(s.clone()).or_default() += 1;
-                    if mine.contains(&s) {
-                        *own.entry(s).or_default() += 1;
-                    }
+            let stems = u
+                .field
+                .iter()
+                .chain(std::iter::once(&u.text))
+                .flat_map(|t| text::stems(t));
+            for s in stems {
+                let Some(d) = df.get_mut(&s) else {
+                    continue;
+                };
+                if seen.insert(s.clone()) {
+                    *d += 1;
+                }
+                *total.entry(s.clone()).or_default() += 1;
+                if mine.contains(&s) {
+                    *own.entry(s).or_default() += 1;
                 }
             }
         }
     }
-    total
+    let share = total
         .into_iter()
         .map(|(s, t)| {
             let o = own.get(&s).copied().unwrap_or(0);
             (s, o as f32 / t.max(1) as f32)
         })
-        .collect()
+        .collect();
+    (df, share)
 }
 
 /// The tags worth believing: sites tag their bestseller on everything for

@@ -192,3 +192,31 @@ fn a_bare_shared_word_means_the_service_the_others_are_kinds_of() {
     let r = engine.answer("whats the difference between a chemical peel and the vi peel");
     assert_eq!(r.kind, Kind::Clarify);
 }
+
+/// A named service whose page does not say what is asked is a fallback,
+/// never another service's row (issue: "cheek filler price" answered with the
+/// IV page's price).
+#[test]
+fn a_named_service_is_never_answered_from_another_services_row() {
+    let (_tmp, engine) = common::engine(&common::fixture("named-rules"));
+    for q in ["how much is the calm facial", "calm facial price?"] {
+        let r = engine.answer(q);
+        assert_ne!(r.page.as_deref(), Some("glow-facial"), "{q}: {r:?}");
+        assert_eq!(r.kind, frontdesk::Kind::Fallback, "{q}: {r:?}");
+    }
+    // The named page answers what it does say, under a label nobody listed.
+    let r = engine.answer("how long is a calm facial");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (Some("calm-facial"), Some("Session Length"))
+    );
+    let r = engine.answer("glow facial cost");
+    assert_eq!(r.field.as_deref(), Some("Investment"), "{r:?}");
+    // A general page speaks for every service on its own words.
+    let r = engine.answer("can i cancel my calm facial");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (Some("policies"), Some("Cancellation")),
+        "{r:?}"
+    );
+}

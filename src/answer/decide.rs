@@ -1,7 +1,8 @@
 //! The decision: answer, clarify, fallback or urgent.
 //!
 //! Rules, in order (each has its own unit tests in `tests/engine.rs`):
-//! 1. Urgent symptom rules fire before anything else.
+//! 1. Urgent symptom rules fire before anything else; then a question staff
+//!    taught answers from the unit they chose.
 //! 2. A service the question names (see `names`) is where the answer comes
 //!    from; a longer name wins over a name inside it ("prp microneedling" over
 //!    "microneedling"). A name shared by several services and followed by a
@@ -11,12 +12,14 @@
 //! 4. Within the page, the unit whose field the question asks for (field
 //!    vocabulary, row names, FAQ headings) and whose text covers the rest of
 //!    the question ranks first.
-//! 5. When the named page does not address the question but another page does
-//!    clearly (an info page: age limits, alcohol, flying), that page answers.
-//! 6. No service named: the pages whose text covers what the question is about
-//!    compete; one clear winner answers, several close ones are offered,
-//!    none is a fallback. A question mostly about words the content never
-//!    uses is a fallback.
+//! 5. When the named page does not address the question but a general page
+//!    does clearly (policies, aftercare: age limits, alcohol, flying), that
+//!    page answers, on its own words only; another service's page never does.
+//! 6. No service named: a clinic fact (hours, address) the site's business
+//!    data holds answers; else the pages whose text covers what the question
+//!    is about compete; one clear winner answers from a unit that is itself
+//!    about the subject, several close ones are offered, none is a fallback.
+//!    A question mostly about words the content never uses is a fallback.
 //! 7. Below the confidence threshold the reply is a fallback, never a stretch.
 
 use super::names::NameHit;
@@ -657,6 +660,24 @@ impl Ctx<'_> {
         out
     }
 
+    /// Whether the question has every content word of the unit's label
+    /// ("cancel" for "## Cancellation").
+    fn restates_label(&self, unit: &Unit) -> bool {
+        let content: Vec<&String> = unit
+            .field_stems
+            .iter()
+            .filter(|s| !text::is_stopword(s))
+            .collect();
+        !content.is_empty()
+            && content.iter().all(|s| {
+                self.q
+                    .toks
+                    .iter()
+                    .enumerate()
+                    .any(|(i, t)| !self.mask[i] && (t.has_stem(s) || same_word(&t.stem, s)))
+            })
+    }
+
     /// Stems searched for: the topic and the words of field phrases.
     fn search_stems(&self) -> Vec<String> {
         let mut stems: Vec<String> = self
@@ -856,8 +877,8 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
                 .is_some_and(|p| !ctx.snap.service[p]);
             // ...and only on its own words: its text covers what the
             // question is about, its FAQ heading restates the question, or
-            // it is the general entry on exactly the field asked (age
-            // limits, alcohol after a treatment).
+            // it is the general entry on exactly the field asked, which the
+            // named page leaves unsaid (age limits, cancellation).
             let canon_of = |u: &Unit| match u.kind {
                 UnitKind::Row => ctx.info(&u.field).row,
                 _ => ctx
@@ -872,9 +893,10 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             let own_words = (!ctx.topic.is_empty() && covered >= 0.5)
                 || other.overlap >= 0.6
                 || (general
+                    && field_unsaid_here
                     && other.unit.kind == UnitKind::Faq
-                    && other.f >= 1.0
-                    && field_unsaid_here);
+                    && other.f >= 1.0)
+                || (general && field_unsaid_here && ctx.restates_label(&other.unit));
             if own_words
                 && ((qo >= 0.6 && qo > quality + 0.2)
                     || (unsure && qo >= 0.8 && covered > 0.0)

@@ -660,6 +660,20 @@ impl Ctx<'_> {
         out
     }
 
+    /// The canonical field a unit is about: its row name's, or the one its
+    /// FAQ heading asks most.
+    fn canon_of(&self, u: &Unit) -> Option<usize> {
+        let info = self.info(&u.field);
+        match u.kind {
+            UnitKind::Row => info.row,
+            _ => info
+                .heading
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, _)| *c),
+        }
+    }
+
     /// Whether the question has every content word of the unit's label
     /// ("cancel" for "## Cancellation").
     fn restates_label(&self, unit: &Unit) -> bool {
@@ -709,16 +723,7 @@ impl Ctx<'_> {
                 &self.snap.gen.catalog.pages[p].url,
             )
         });
-        let canon = match u.kind {
-            UnitKind::Row => self.info(&u.field).row,
-            _ => self
-                .info(&u.field)
-                .heading
-                .iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(c, _)| *c),
-        };
-        if let Some(c) = canon {
+        if let Some(c) = self.canon_of(u) {
             r.related = page_units
                 .iter()
                 .filter(|x| {
@@ -879,17 +884,9 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
             // question is about, its FAQ heading restates the question, or
             // it is the general entry on exactly the field asked, which the
             // named page leaves unsaid (age limits, cancellation).
-            let canon_of = |u: &Unit| match u.kind {
-                UnitKind::Row => ctx.info(&u.field).row,
-                _ => ctx
-                    .info(&u.field)
-                    .heading
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(c, _)| *c),
-            };
-            let field_unsaid_here = canon_of(&other.unit)
-                .is_some_and(|c| !page_units.iter().any(|u| canon_of(u) == Some(c)));
+            let field_unsaid_here = ctx
+                .canon_of(&other.unit)
+                .is_some_and(|c| !page_units.iter().any(|u| ctx.canon_of(u) == Some(c)));
             let own_words = (!ctx.topic.is_empty() && covered >= 0.5)
                 || other.overlap >= 0.6
                 || (general
@@ -1284,15 +1281,7 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
     // only the search results). A general page's FAQ entry the question
     // restates answers for every service ("while pregnant"); a row of one
     // service among many does not.
-    let canon = match best.unit.kind {
-        UnitKind::Row => ctx.info(&best.unit.field).row,
-        _ => ctx
-            .info(&best.unit.field)
-            .heading
-            .iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(c, _)| *c),
-    };
+    let canon = ctx.canon_of(&best.unit);
     let page = ctx.page_index(&best.unit.slug);
     let general_faq = best.unit.kind == UnitKind::Faq
         && best.heading_hit

@@ -246,6 +246,10 @@ fn ask(
             }
         }
     }
+    out.flush()?;
+    // The process exits next: freeing a large site's name tables and catalog
+    // page by page would cost more than answering did.
+    std::mem::forget(engine);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -38,7 +38,26 @@ pub fn normalize(text: &str) -> String {
 /// English (Porter2) stem of one lower-case word: "sessions" and "session",
 /// "swelling" and "swell" meet on one token.
 pub fn stem(word: &str) -> String {
-    Stemmer::new(Algorithm::English).stem(word).into_owned()
+    // A site repeats its words thousands of times (every page names its
+    // fields, every build and open stems every name): each thread keeps the
+    // stems it has made, up to a bound.
+    const KEEP: usize = 200_000;
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, String>> =
+            Default::default();
+    }
+    SEEN.with(|seen| {
+        if let Some(s) = seen.borrow().get(word) {
+            return s.clone();
+        }
+        let s = Stemmer::new(Algorithm::English).stem(word).into_owned();
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= KEEP {
+            seen.clear();
+        }
+        seen.insert(word.to_string(), s.clone());
+        s
+    })
 }
 
 /// Stemmed words of `text`.

@@ -9,7 +9,7 @@
 //! question phrases; FAQ headings map through the same phrases, so "Does
 //! Botox hurt?" is a Pain Level entry without anyone saying so.
 
-use super::question::{Phrase, Question};
+use super::question::{Phrase, PhraseIndex, Question};
 use crate::config::{Config, FieldSpec};
 use crate::text;
 
@@ -34,6 +34,9 @@ pub struct FieldMatcher {
     labels: Vec<(usize, Phrase)>,
     /// (canon index, phrase, weight), longest phrases first.
     phrases: Vec<(usize, Phrase, f32)>,
+    /// `labels` and `phrases` by first word.
+    label_index: PhraseIndex,
+    phrase_index: PhraseIndex,
     /// Every word of every phrase, with its stem, for reading typos
     /// ("sesions", "recovry") as the word meant.
     words: Vec<(String, String)>,
@@ -99,6 +102,8 @@ impl FieldMatcher {
         words.sort();
         words.dedup();
         FieldMatcher {
+            label_index: PhraseIndex::new(labels.iter().map(|(_, p)| p)),
+            phrase_index: PhraseIndex::new(phrases.iter().map(|(_, p, _)| p)),
             canons,
             labels,
             phrases,
@@ -112,8 +117,9 @@ impl FieldMatcher {
         let n = q.toks.len();
         let mut used = vec![false; n];
         let mut scores = vec![0.0; self.canons.len()];
-        for (ci, ph, w) in &self.phrases {
-            for span in ph.matches(q) {
+        for (pi, start) in self.phrase_index.starts(q) {
+            let (ci, ph, w) = &self.phrases[pi];
+            if let Some(span) = ph.match_from(q, start) {
                 // A one-word phrase inside a service name is part of the name
                 // ("red" in "red light therapy"); a longer phrase still counts
                 // ("how many treatments for acne scars").
@@ -150,13 +156,12 @@ impl FieldMatcher {
         let q = Question::new(row_name, &Default::default());
         let head = head_word(&q);
         let mut scores = vec![0.0f32; self.canons.len()];
-        for (ci, ph) in &self.labels {
-            let best = ph
-                .matches(&q)
-                .into_iter()
-                .map(|span| span.len() as f32 + if span.contains(&head) { 1.0 } else { 0.0 })
-                .fold(0.0, f32::max);
-            scores[*ci] = scores[*ci].max(best);
+        for (li, start) in self.label_index.starts(&q) {
+            let (ci, ph) = &self.labels[li];
+            if let Some(span) = ph.match_from(&q, start) {
+                let best = span.len() as f32 + if span.contains(&head) { 1.0 } else { 0.0 };
+                scores[*ci] = scores[*ci].max(best);
+            }
         }
         if let Some(i) = unique_best(&scores) {
             return Some(i);

@@ -121,6 +121,17 @@ impl FieldInfo {
     }
 }
 
+/// What a snapshot derives from the catalog besides the name matcher.
+struct Tables {
+    slugs: HashMap<String, usize>,
+    canon_pages: Vec<Vec<usize>>,
+    field_info: HashMap<String, FieldInfo>,
+    name_stems: Vec<Vec<String>>,
+    tags: Vec<(Vec<String>, Vec<usize>)>,
+    service: Vec<bool>,
+    taught: taught::TaughtMatcher,
+}
+
 impl Snapshot {
     fn new(
         gen: Generation,
@@ -128,6 +139,33 @@ impl Snapshot {
         fields: &fields::FieldMatcher,
         terms: &question::Terms,
     ) -> Snapshot {
+        // The name matcher is built beside the field tables (each is a
+        // large share of opening a big site).
+        let (names, t) = std::thread::scope(|scope| {
+            let names = scope.spawn(|| Self::name_matcher(&gen, config));
+            let tables = Self::tables(&gen, fields, terms);
+            let names = names
+                .join()
+                .unwrap_or_else(|_| Self::name_matcher(&gen, config));
+            (names, tables)
+        });
+        let n_pages = gen.catalog.pages.len();
+        Snapshot {
+            gen,
+            names,
+            slugs: t.slugs,
+            canon_pages: t.canon_pages,
+            field_info: t.field_info,
+            name_stems: t.name_stems,
+            tags: t.tags,
+            service: t.service,
+            taught: t.taught,
+            page_units: (0..n_pages).map(|_| Default::default()).collect(),
+            parents: Default::default(),
+        }
+    }
+
+    fn name_matcher(gen: &Generation, config: &Config) -> names::NameMatcher {
         // Live pages first (indices match the catalog), then drafts.
         let all_names: Vec<Vec<String>> = gen
             .catalog
@@ -136,13 +174,16 @@ impl Snapshot {
             .map(|p| p.names.clone())
             .chain(gen.catalog.draft_names.iter().cloned())
             .collect();
-        let names = names::NameMatcher::new(
+        names::NameMatcher::new(
             &all_names,
             gen.catalog.name_stem_df.clone(),
             config.answer.typo_min_len,
             config.answer.typo2_min_len,
         )
-        .with_own_share(gen.catalog.name_stem_share.clone());
+        .with_own_share(gen.catalog.name_stem_share.clone())
+    }
+
+    fn tables(gen: &Generation, fields: &fields::FieldMatcher, terms: &question::Terms) -> Tables {
         let slugs = gen
             .catalog
             .pages
@@ -159,8 +200,9 @@ impl Snapshot {
                     .or_insert_with(|| FieldInfo::new(f, fields));
                 let mut cs: Vec<usize> = info.row.into_iter().collect();
                 cs.extend(info.heading.iter().map(|(c, _)| *c));
+                // Pages come in order, so a page already listed is the last one.
                 for c in cs {
-                    if !canon_pages[c].contains(&pi) {
+                    if canon_pages[c].last() != Some(&pi) {
                         canon_pages[c].push(pi);
                     }
                 }
@@ -183,14 +225,11 @@ impl Snapshot {
                 }
             }
         }
-        let n_pages = gen.catalog.pages.len();
         let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
         tags.sort();
         let service = services(&gen.catalog.pages, &field_info, fields);
         let taught = taught::TaughtMatcher::new(&gen.catalog.taught, terms);
-        Snapshot {
-            gen,
-            names,
+        Tables {
             slugs,
             canon_pages,
             field_info,
@@ -198,8 +237,6 @@ impl Snapshot {
             tags,
             service,
             taught,
-            page_units: (0..n_pages).map(|_| Default::default()).collect(),
-            parents: Default::default(),
         }
     }
 
@@ -326,9 +363,22 @@ impl Engine {
         config: Config,
     ) -> Result<(Engine, Option<BuildReport>, Option<crate::Error>)> {
         let source = crate::content::Source::from_config(&config)?;
-        let (report, err) = match index::ensure(&source, &config.paths.index) {
-            Ok(r) => (r, None),
-            Err(e) if index::current(&config.paths.index).is_some() => (None, Some(e)),
+        // Reading the content's fingerprint (a stat per page) and opening the
+        // current index overlap; the opened engine is used when it is fresh.
+        let dir = config.paths.index.clone();
+        let (stale, opened) = std::thread::scope(|s| {
+            let stale = s.spawn(|| index::is_stale(&source, &dir));
+            let opened = index::current(&dir).map(|_| Engine::open(config.clone()));
+            (stale.join().unwrap_or(true), opened)
+        });
+        if !stale {
+            if let Some(Ok(engine)) = opened {
+                return Ok((engine, None, None));
+            }
+        }
+        let (report, err) = match index::build(&source, &dir) {
+            Ok(r) => (Some(r), None),
+            Err(e) if index::current(&dir).is_some() => (None, Some(e)),
             Err(e) => return Err(e),
         };
         Ok((Engine::open(config)?, report, err))

@@ -208,6 +208,19 @@ impl Phrase {
         (0..q.toks.len()).any(|start| self.match_at(q, start, 0, Vec::new()).is_some())
     }
 
+    /// The occurrence starting at word `start`, if any.
+    pub fn match_from(&self, q: &Question, start: usize) -> Option<Vec<usize>> {
+        self.match_at(q, start, 0, Vec::new())
+    }
+
+    /// The stem every match must start with (`None` for a prefix).
+    fn first_stem(&self) -> Option<&str> {
+        match self.parts.first() {
+            Some(Part::Stem(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     fn match_at(
         &self,
         q: &Question,
@@ -254,9 +267,81 @@ impl Phrase {
     }
 }
 
+/// Many phrases, looked up by their first word: a question meets only the
+/// phrases that start with one of its words, not every phrase at every
+/// position.
+#[derive(Debug, Clone, Default)]
+pub struct PhraseIndex {
+    by_first: HashMap<String, Vec<usize>>,
+    /// Phrases starting with a prefix: tried at every position.
+    others: Vec<usize>,
+}
+
+impl PhraseIndex {
+    /// Indexes `phrases` by position in the slice.
+    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a Phrase>) -> PhraseIndex {
+        let mut index = PhraseIndex::default();
+        for (i, p) in phrases.into_iter().enumerate() {
+            match p.first_stem() {
+                Some(s) => index.by_first.entry(s.to_string()).or_default().push(i),
+                None => index.others.push(i),
+            }
+        }
+        index
+    }
+
+    /// Every (phrase, start position) where a phrase of `phrases` (the slice
+    /// the index was built from) may start, ordered by phrase then position:
+    /// the order of trying each phrase at each position in turn.
+    pub fn starts(&self, q: &Question) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (pos, t) in q.toks.iter().enumerate() {
+            for s in std::iter::once(&t.stem).chain(&t.alts) {
+                if let Some(ps) = self.by_first.get(s) {
+                    out.extend(ps.iter().map(|&p| (p, pos)));
+                }
+            }
+            out.extend(self.others.iter().map(|&p| (p, pos)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_finds_what_trying_every_phrase_finds() {
+        let phrases: Vec<Phrase> = [
+            "how long",
+            "how long does .. take",
+            "throat* tight*",
+            "long",
+        ]
+        .iter()
+        .filter_map(|p| Phrase::compile(p))
+        .collect();
+        let index = PhraseIndex::new(&phrases);
+        let q = Question::new(
+            "how long does a long peel take, throat tightening",
+            &Default::default(),
+        );
+        let naive: Vec<(usize, Vec<usize>)> = phrases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.matches(&q).into_iter().map(move |m| (i, m)))
+            .collect();
+        let indexed: Vec<(usize, Vec<usize>)> = index
+            .starts(&q)
+            .into_iter()
+            .filter_map(|(i, pos)| phrases[i].match_from(&q, pos).map(|m| (i, m)))
+            .collect();
+        assert_eq!(indexed, naive);
+        assert_eq!(indexed.len(), 5);
+    }
 
     #[test]
     fn phrases_match_stems_and_prefixes() {

@@ -217,16 +217,43 @@ fn is_business_type(t: &str) -> bool {
         .contains(&t)
 }
 
+/// Types with a name and an address that are not the clinic.
+const NOT_A_BUSINESS: &[&str] = &[
+    "Person",
+    "WebSite",
+    "WebPage",
+    "PostalAddress",
+    "Place",
+    "Event",
+    "Offer",
+    "Product",
+    "Service",
+    "Review",
+];
+
 /// The first object whose `@type` is a business, anywhere in `v` (`@graph`).
 fn find_business(v: &Value) -> Option<&Value> {
     match v {
         Value::Object(m) => {
-            let typed = match m.get("@type") {
-                Some(Value::String(t)) => is_business_type(t),
-                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_business_type),
-                _ => false,
+            let types: Vec<&str> = match m.get("@type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
             };
-            if typed {
+            // A type schema.org lists as a business, or any other named
+            // thing that has a phone, an address or opening hours (sites
+            // use types schema.org lacks: "Chiropractor", "MedSpa").
+            let contactable = m.contains_key("name")
+                && [
+                    "telephone",
+                    "address",
+                    "openingHoursSpecification",
+                    "openingHours",
+                ]
+                .iter()
+                .any(|k| m.contains_key(*k))
+                && !types.iter().any(|t| NOT_A_BUSINESS.contains(t));
+            if types.iter().any(|t| is_business_type(t)) || (!types.is_empty() && contactable) {
                 return Some(v);
             }
             m.values().find_map(find_business)
@@ -427,6 +454,20 @@ fn hours_from_strings(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_schema_org_lacks_is_still_the_clinic_by_its_contacts() {
+        let v: Value = serde_json::from_str(
+            r#"{"@graph":[{"@type":"WebSite","name":"Site","url":"https://x.example/"},
+                {"@type":"Person","name":"Dr. Lee","telephone":"1"},
+                {"@type":"Chiropractor","name":"Spine & Co","telephone":"+1 208 555 0100"}]}"#,
+        )
+        .unwrap();
+        let b = find_business(&v).expect("the chiropractor is the business");
+        assert_eq!(b["name"], "Spine & Co");
+        let none: Value = serde_json::from_str(r#"{"@type":"Thing","name":"x"}"#).unwrap();
+        assert!(find_business(&none).is_none(), "nothing to contact");
+    }
 
     #[test]
     fn schema_org_business_and_params() {

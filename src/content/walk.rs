@@ -113,14 +113,15 @@ impl Walk {
                 continue;
             }
             let path = entry.path();
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            // The entry's type comes with the directory listing: no stat.
+            let Ok(meta) = entry.file_type() else {
                 continue;
             };
             let rel = self.rel(&path);
             if leaf && !(is_leaf_index(name) && is_markdown(&path)) {
                 continue; // a bundle's resource
             }
-            if meta.file_type().is_symlink() {
+            if meta.is_symlink() {
                 match std::fs::metadata(&path) {
                     Ok(t) if t.is_dir() => self.diags.push(note(
                         &rel,

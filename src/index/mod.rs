@@ -23,7 +23,19 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy};
 
 const CURRENT: &str = "CURRENT";
 const CATALOG: &str = "catalog.json";
-const CATALOG_VERSION: u32 = 8;
+/// The catalog's fingerprint and clock window alone, so a staleness check
+/// does not parse the whole catalog (megabytes at 10k pages).
+const STAMP: &str = "stamp.json";
+
+/// What [`STAMP`] holds.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stamp {
+    version: u32,
+    fingerprint: Fingerprint,
+    valid_from: Option<i64>,
+    valid_until: Option<i64>,
+}
+const CATALOG_VERSION: u32 = 9;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -319,6 +331,18 @@ fn write_generation(
         valid_until: site.pages.iter().filter_map(|p| p.changes_at).min(),
         report: report.clone(),
     };
+    let stamp = Stamp {
+        version: CATALOG_VERSION,
+        fingerprint: catalog.fingerprint.clone(),
+        valid_from: catalog.valid_from,
+        valid_until: catalog.valid_until,
+    };
+    let stamp_path = dir.join(STAMP);
+    let json = serde_json::to_vec(&stamp).map_err(|e| Error::Index {
+        path: stamp_path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&stamp_path, json).map_err(|e| io(&stamp_path, "write the stamp", e))?;
     let path = dir.join(CATALOG);
     let json = serde_json::to_vec(&catalog).map_err(|e| Error::Index {
         path: path.clone(),
@@ -516,12 +540,10 @@ type Window = (Option<i64>, Option<i64>);
 
 fn open_catalog_fingerprint(index_dir: &Path) -> Option<(Fingerprint, Window)> {
     let dir = current(index_dir)?;
-    let bytes = std::fs::read(dir.join(CATALOG)).ok()?;
-    let catalog: Catalog = serde_json::from_slice(&bytes).ok()?;
-    Some((
-        catalog.fingerprint,
-        (catalog.valid_from, catalog.valid_until),
-    ))
+    let bytes = std::fs::read(dir.join(STAMP)).ok()?;
+    let stamp: Stamp = serde_json::from_slice(&bytes).ok()?;
+    (stamp.version == CATALOG_VERSION)
+        .then_some((stamp.fingerprint, (stamp.valid_from, stamp.valid_until)))
 }
 
 /// Builds when the index is missing or stale; returns the report if it built.

@@ -119,6 +119,55 @@ pub struct FieldSpec {
     /// fields whose phrases are the point of any question they appear in.
     #[serde(default)]
     pub boost: f32,
+    /// What this field's values look like (`money`: "$150", `minutes`: "45
+    /// minutes"): a unit whose text has that shape can answer the field
+    /// though its label says something else ("Nitrous oxide: $45").
+    #[serde(default)]
+    pub value: Vec<ValueShape>,
+}
+
+/// The shape of a field's values, recognised in any unit's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueShape {
+    /// An amount of money: `$150`, `€90`, `£40`, `150 dollars`.
+    Money,
+    /// A length of a visit: a number followed by minutes or hours.
+    Minutes,
+}
+
+impl ValueShape {
+    /// Whether `text` holds a value of this shape.
+    pub fn found_in(self, text: &str) -> bool {
+        match self {
+            ValueShape::Money => {
+                let sign = ['$', '€', '£'];
+                let signed = text.char_indices().any(|(i, c)| {
+                    sign.contains(&c)
+                        && text[i + c.len_utf8()..]
+                            .trim_start()
+                            .starts_with(|d: char| d.is_ascii_digit())
+                });
+                signed
+                    || crate::text::words(text).windows(2).any(|w| {
+                        w[0].bytes().all(|c| c.is_ascii_digit())
+                            && matches!(w[1].as_str(), "dollars" | "usd")
+                    })
+            }
+            ValueShape::Minutes => crate::text::words(text).windows(2).any(|w| {
+                let digits = w[0].bytes().take_while(u8::is_ascii_digit).count();
+                let number = digits > 0 && digits == w[0].len();
+                let glued =
+                    digits > 0 && matches!(&w[0][digits..], "min" | "mins" | "h" | "hr" | "hrs");
+                glued
+                    || (number
+                        && matches!(
+                            w[1].as_str(),
+                            "min" | "mins" | "minute" | "minutes" | "hour" | "hours" | "hr" | "hrs"
+                        ))
+            }),
+        }
+    }
 }
 
 /// Urgent symptom rules.
@@ -380,6 +429,20 @@ fn is_named(items: &[toml::Value]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_shapes() {
+        let money = ValueShape::Money;
+        assert!(money.found_in("From $ 45 per visit"));
+        assert!(money.found_in("€90, or 150 dollars with the add-on"));
+        assert!(!money.found_in("Save 20% on your second pair"));
+        assert!(!money.found_in("Ask us about the $-saving plans"));
+        let minutes = ValueShape::Minutes;
+        assert!(minutes.found_in("About 30-45 minutes in the chair"));
+        assert!(minutes.found_in("Plan on 1 hour"));
+        assert!(minutes.found_in("a 60min session"));
+        assert!(!minutes.found_in("Results show in 2 weeks"));
+    }
 
     #[test]
     fn defaults_are_neutral() {

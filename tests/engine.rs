@@ -220,3 +220,21 @@ fn a_named_service_is_never_answered_from_another_services_row() {
         "{r:?}"
     );
 }
+
+/// A section that names the subject and holds a price answers a price
+/// question though its label is not a price label; a section about another
+/// subject with a price does not.
+#[test]
+fn a_value_of_the_asked_shape_answers_under_a_subject_label() {
+    let (_tmp, engine) = common::engine(&common::fixture("value-shapes"));
+    let r = engine.answer("how much is the laughing gas at comfort options");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (Some("comfort-options"), Some("Nitrous oxide")),
+        "{r:?}"
+    );
+    // Nothing on the page prices what was asked: no neighbour's price.
+    let r = engine.answer("how much are comfort options for kids");
+    assert_ne!(r.field.as_deref(), Some("Nitrous oxide"), "{r:?}");
+    assert_ne!(r.field.as_deref(), Some("Oral sedation"), "{r:?}");
+}

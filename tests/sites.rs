@@ -94,17 +94,17 @@ fn alpenglow_units_are_all_indexed_clean() {
 /// change does not trip them); they only go up.
 #[test]
 fn alpenglow_accuracy_floor() {
-    floors("alpenglow", 0.64, 0.78, 1.0);
+    floors("alpenglow", 0.65, 0.79, 1.0);
 }
 
 #[test]
 fn physio_accuracy_floor() {
-    floors("physio", 0.42, 0.58, 1.0);
+    floors("physio", 0.44, 0.59, 1.0);
 }
 
 #[test]
 fn dermspa_accuracy_floor() {
-    floors("dermspa", 0.47, 0.66, 1.0);
+    floors("dermspa", 0.49, 0.66, 1.0);
 }
 
 #[test]
@@ -117,9 +117,8 @@ fn dermspa_units_are_all_indexed_clean() {
     ingestion("dermspa");
 }
 
-/// The site kept out of all tuning (written by a helper who never saw the
-/// engine, and not looked at until the end): its floors are its first-run
-/// numbers, so they record what an unseen site gets, not a target.
+/// Kept out of all tuning in the session that added it (first run: 35.6%
+/// accuracy, 38.7% precision, urgent 9/13); a development site since.
 #[test]
 fn dental_units_are_all_indexed_clean() {
     ingestion("dental");
@@ -127,7 +126,7 @@ fn dental_units_are_all_indexed_clean() {
 
 #[test]
 fn dental_accuracy_floor() {
-    floors("dental", 0.34, 0.37, 0.69);
+    floors("dental", 0.39, 0.53, 1.0);
 }
 
 #[test]
@@ -137,7 +136,7 @@ fn eyecare_units_are_all_indexed_clean() {
 
 #[test]
 fn eyecare_accuracy_floor() {
-    floors("eyecare", 0.37, 0.70, 0.53);
+    floors("eyecare", 0.43, 0.73, 0.92);
 }
 
 /// Kept out of all tuning until the end of the session that added it: its

@@ -158,8 +158,26 @@ pub fn decide(
         .filter(|h| h.named && h.page < live)
         .map(|h| h.positions.len())
         .max();
+    for d in hits.iter().filter(|h| h.page >= live) {
+        tr.log(|| {
+            format!(
+                "name of a page not published: strength {:.2} named={} full={} at {:?}",
+                d.strength, d.named, d.full, d.positions
+            )
+        });
+    }
+    // ...or named as fully as a live one, with a word the live names leave
+    // over ("scleral lens fitting": a scleral lens page not yet published,
+    // beside the live lens fitting page).
+    let live_positions: Vec<usize> = hits
+        .iter()
+        .filter(|h| h.named && h.page < live)
+        .flat_map(|h| h.positions.iter().copied())
+        .collect();
     if let Some(d) = hits.iter().find(|h| h.named && h.page >= live) {
-        if best_live.is_none_or(|l| l < d.positions.len()) {
+        let own_word = (d.full || d.positions.len() >= 2)
+            && d.positions.iter().any(|p| !live_positions.contains(p));
+        if best_live.is_none_or(|l| l < d.positions.len() || (l == d.positions.len() && own_word)) {
             tr.log(|| "names a service that is only a draft page".into());
             let text = format!(
                 "That is not something we offer at the moment. {}",
@@ -536,6 +554,25 @@ impl Ctx<'_> {
             }
             UnitKind::Paragraph => 0.0,
         };
+        // A unit about the question's subject whose value has the asked
+        // shape (a price, a number of minutes) answers the field though its
+        // label names the subject instead ("Nitrous oxide: $45").
+        let about_subject = || {
+            self.coverage(|s| {
+                unit.text_stems.iter().any(|x| same_word(x, s))
+                    || unit.field_stems.iter().any(|x| same_word(x, s))
+            }) >= 0.5
+        };
+        let f = if unit.kind == UnitKind::Paragraph || self.topic.is_empty() {
+            f
+        } else {
+            let shape = self.engine.fields.shape_credit(&self.fs.scores, &unit.text);
+            if shape > f && about_subject() {
+                shape
+            } else {
+                f
+            }
+        };
         let rows_name = unit.kind == UnitKind::Row;
         let t = self.evidence_coverage(|s| {
             unit.text_stems.iter().any(|x| same_word(x, s))
@@ -684,11 +721,11 @@ impl Ctx<'_> {
             .collect();
         !content.is_empty()
             && content.iter().all(|s| {
-                self.q
-                    .toks
-                    .iter()
-                    .enumerate()
-                    .any(|(i, t)| !self.mask[i] && (t.has_stem(s) || same_word(&t.stem, s)))
+                self.q.toks.iter().enumerate().any(|(i, t)| {
+                    !self.mask[i]
+                        && !self.q.is_measure(i)
+                        && (t.has_stem(s) || same_word(&t.stem, s))
+                })
             })
     }
 
@@ -1212,24 +1249,25 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             tr,
         );
     }
+    // No service was named, so the unit itself must be about the question's
+    // subject, not only its page: the best of those that are.
+    // When a field is clearly asked, the unit must be about it too.
+    let field_asked = ctx.fs.max() >= 1.0;
+    let about = |s: &Scored| (s.t >= 0.3 || s.overlap >= 0.5) && (!field_asked || s.f >= 0.5);
     let Some(best) = page_units
         .iter()
         .cloned()
         .map(|u| ctx.score(u))
+        .filter(|s| about(s))
         .max_by(|a, b| a.rank().total_cmp(&b.rank()))
     else {
-        return ctx.fallback(raw, 0.0, "the page has no units", tr);
-    };
-    // No service was named, so the unit itself must be about the question's
-    // subject, not only its page.
-    if best.t < 0.3 && best.overlap < 0.5 {
         return ctx.fallback(
             raw,
             cov1 * 0.5,
             "the page is about it, but no unit of it says what is asked",
             tr,
         );
-    }
+    };
     let conf = cov1 * (0.3 + 0.7 * best.quality());
     let slug = &ctx.snap.gen.catalog.pages[top].slug;
     tr.log(|| {

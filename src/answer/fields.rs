@@ -18,11 +18,14 @@ fn phrase_weight(n: usize) -> f32 {
     1.0 + 0.5 * (n as f32 - 1.0)
 }
 const WEAK: f32 = 0.4;
+/// What a value's shape is worth beside a label that names the field (1).
+const SHAPE: f32 = 0.6;
 
 struct Canon {
     name: String,
     general: bool,
     boost: f32,
+    value: Vec<crate::config::ValueShape>,
     variants: Vec<String>,
     partners: Vec<String>,
 }
@@ -124,6 +127,10 @@ impl FieldMatcher {
                 // ("red" in "red light therapy"); a longer phrase still counts
                 // ("how many treatments for acne scars").
                 if span.len() == 1 && skip.get(span[0]).copied().unwrap_or(false) {
+                    continue;
+                }
+                // "3 hrs ago" is when, not a question about opening hours.
+                if span.len() == 1 && q.is_measure(span[0]) {
                     continue;
                 }
                 if span.iter().all(|&i| used[i]) {
@@ -268,6 +275,19 @@ impl FieldMatcher {
     pub fn count(&self) -> usize {
         self.canons.len()
     }
+
+    /// How strongly `text` answers the fields asked by its values' shape
+    /// alone ("Nitrous oxide: $45 per visit" for "how much"): `SHAPE` of
+    /// the asked field's score (at most 1), 0 when no asked field has a
+    /// value shape the text holds.
+    pub fn shape_credit(&self, scores: &[f32], text: &str) -> f32 {
+        self.canons
+            .iter()
+            .zip(scores)
+            .filter(|(c, &s)| s >= 1.0 && c.value.iter().any(|v| v.found_in(text)))
+            .map(|(_, &s)| SHAPE * s.min(1.0))
+            .fold(0.0, f32::max)
+    }
 }
 
 /// The word a label is about: the last content word before "of"/"for"/"to"
@@ -304,6 +324,7 @@ fn canon(f: &FieldSpec) -> Canon {
         name: f.name.clone(),
         general: f.general,
         boost: f.boost,
+        value: f.value.clone(),
         variants,
         partners: f.partners.clone(),
     }

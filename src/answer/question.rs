@@ -143,6 +143,12 @@ impl Question {
         self.toks.is_empty()
     }
 
+    /// Whether word `i` is the unit of a number before it ("3 hrs ago",
+    /// "20 min"): it says how long, not what is asked about.
+    pub fn is_measure(&self, i: usize) -> bool {
+        i > 0 && is_number_or_time(&self.toks[i - 1].word) && is_time_unit(&self.toks[i].word)
+    }
+
     /// The words joined by single spaces (the normalised text).
     pub fn normalized(&self) -> String {
         self.toks
@@ -373,6 +379,16 @@ mod tests {
         raw.insert("reverse".to_string(), vec!["dissolve".to_string()]);
         let q = Question::new("can it be reversed", &Terms::new(&raw));
         assert!(q.toks[3].has_stem(&text::stem("dissolved")));
+    }
+
+    #[test]
+    fn a_unit_after_a_number_is_a_measure() {
+        let q = Question::new(
+            "had it done 3 hrs ago, what hours are you open",
+            &Default::default(),
+        );
+        let measures: Vec<usize> = (0..q.toks.len()).filter(|&i| q.is_measure(i)).collect();
+        assert_eq!(measures, vec![4]);
     }
 
     #[test]

@@ -120,4 +120,30 @@ mod tests {
             assert!(check(q).is_none(), "{q}");
         }
     }
+
+    #[test]
+    fn eye_and_mouth_red_flags() {
+        for q in [
+            "oven cleaner splashed in my eye",
+            "a tiny metal sliver is stuck in my eye from the drill",
+            "suddenly tons of new floaters and a curtain at the edge of my vision",
+            "my eye hurts so much and i keep throwing up",
+            "got hit in the eye with a baseball and it hurts",
+            "my vision in one eye went dim an hour ago",
+            "had lip filler this morning and my vision is blurry",
+            "fell on the ice and my tooth came out",
+            "got punched in the jaw and now my teeth dont line up",
+            "still bleeding after the extraction, gone through 5 gauzes",
+        ] {
+            assert!(check(q).is_some(), "{q}");
+        }
+        for q in [
+            "my eyes are still blurry after the dilation drops, normal?",
+            "does my vision plan cover contacts",
+            "got a floater years ago, still there, nothing new",
+            "some pink spit the day after my tooth was pulled",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
+    }
 }

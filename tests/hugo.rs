@@ -327,6 +327,11 @@ fn prose_sections_label_lines_and_qa_pairs_answer() {
         .unwrap();
     assert_eq!(qa.field.as_deref(), Some("Can I wear makeup after?"));
     assert_eq!(qa.text, "Wait until the next morning.");
+    assert!(qa.plain, "Hugo renders a Q:/A: pair as paragraphs");
+    // Matched on its question, reported as the paragraph it is (no field).
+    let (p, f, text) = answered(&engine, "can i wear makeup after a jet facial");
+    assert_eq!((p.as_str(), f.as_str()), ("jet-facial", ""));
+    assert_eq!(text, "Wait until the next morning.");
 }
 
 #[test]

@@ -140,7 +140,7 @@ pub fn decide(
             let page = snap.slugs.get(slug).map(|&p| &snap.gen.catalog.pages[p]);
             r.page = Some(u.slug.clone());
             r.title = page.map(|p| p.display_name.clone());
-            r.field = (!u.field.is_empty()).then(|| u.field.clone());
+            r.field = (!u.field.is_empty() && !u.plain).then(|| u.field.clone());
             r.source = Some(u.source.clone());
             r.url = page.and_then(|p| super::reply::page_url(&cfg.clinic.site_url, &p.url));
             return r;
@@ -752,7 +752,7 @@ impl Ctx<'_> {
         let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), confidence);
         r.page = Some(u.slug.clone());
         r.title = page.map(|p| self.page_title(p));
-        r.field = (!u.field.is_empty()).then(|| u.field.clone());
+        r.field = (!u.field.is_empty() && !u.plain).then(|| u.field.clone());
         r.source = Some(u.source.clone());
         r.url = page.and_then(|p| {
             super::reply::page_url(

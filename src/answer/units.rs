@@ -15,6 +15,9 @@ pub struct UnitDoc {
     pub slug: String,
     pub kind: UnitKind,
     pub field: String,
+    /// A `Q:`/`A:` pair: `field` is its question, for matching; replies
+    /// name no field, as for any paragraph.
+    pub plain: bool,
     pub text: String,
     pub source: String,
     /// Stems of the field name / heading.
@@ -32,9 +35,10 @@ fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDo
             .unwrap_or("")
             .to_string()
     };
-    let kind = match get(f.kind).as_str() {
+    let stored_kind = get(f.kind);
+    let kind = match stored_kind.as_str() {
         "row" => UnitKind::Row,
-        "faq" => UnitKind::Faq,
+        "faq" | "qa" => UnitKind::Faq,
         _ => UnitKind::Paragraph,
     };
     let field = get(f.field);
@@ -52,6 +56,7 @@ fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDo
             .map(str::to_string)
             .collect(),
         field,
+        plain: stored_kind == "qa",
         text,
         source: get(f.source),
     })

@@ -467,6 +467,7 @@ impl Units {
                         field: Some(s.heading),
                         text: s.texts.join("\n"),
                         line: s.line,
+                        plain: false,
                     },
                 );
             }
@@ -492,6 +493,7 @@ impl Units {
                     field: None,
                     text,
                     line,
+                    plain: false,
                 }),
             },
             Piece::Label { label, text, line } => self.units.push(Unit {
@@ -503,6 +505,7 @@ impl Units {
                 field: Some(label),
                 text,
                 line,
+                plain: false,
             }),
             Piece::Faq {
                 question,
@@ -513,6 +516,7 @@ impl Units {
                 field: Some(question),
                 text: answer,
                 line,
+                plain: true,
             }),
         }
     }
@@ -566,6 +570,7 @@ impl Units {
                 field: Some(field),
                 text: value,
                 line: lines.line(at),
+                plain: false,
             });
         }
     }

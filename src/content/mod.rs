@@ -53,6 +53,10 @@ pub struct Unit {
     pub text: String,
     /// 1-based line of the page where the unit starts.
     pub line: usize,
+    /// The label is only the question a plain paragraph answers (a `Q:`/`A:`
+    /// pair, which Hugo renders as paragraphs): matched like a FAQ heading,
+    /// but the unit's identity on the page is a paragraph's (no field).
+    pub plain: bool,
 }
 
 /// Severity of a content problem.

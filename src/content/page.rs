@@ -194,6 +194,7 @@ pub fn parse_page(
                 field: None,
                 text: markdown::inline_text(desc),
                 line: 1,
+                plain: false,
             },
         );
     }
@@ -285,6 +286,7 @@ pub fn business_page(facts: &SiteFacts) -> Option<Page> {
             field: Some(field.into()),
             text: text.clone(),
             line: 1,
+            plain: false,
         })
     })
     .collect();

@@ -35,7 +35,7 @@ struct Stamp {
     valid_from: Option<i64>,
     valid_until: Option<i64>,
 }
-const CATALOG_VERSION: u32 = 9;
+const CATALOG_VERSION: u32 = 10;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -276,6 +276,7 @@ fn write_generation(
             let field = u.field.clone().unwrap_or_default();
             let kind = match u.kind {
                 UnitKind::Row => "row",
+                UnitKind::Faq if u.plain => "qa",
                 UnitKind::Faq => "faq",
                 UnitKind::Paragraph => "paragraph",
             };

@@ -91,6 +91,7 @@ fn label_lines_and_question_answer_pairs() {
     assert_eq!(drive.kind, UnitKind::Faq);
     assert_eq!(drive.text, "Yes, right away.");
     assert_eq!(drive.line, 6);
+    assert!(drive.plain && !find(&u, "Cost").plain);
     assert_eq!(find(&u, "Is it vegan?").text, "Every ingredient is.");
     assert_eq!(u.len(), 5, "{u:#?}");
 }

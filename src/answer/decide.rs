@@ -22,9 +22,10 @@
 //!    A question mostly about words the content never uses is a fallback.
 //! 7. Below the confidence threshold the reply is a fallback, never a stretch.
 
+use super::compose::{self, compose, Decision};
 use super::names::NameHit;
 use super::question::Question;
-use super::reply::{Choice, Kind, Related, Reply};
+use super::reply::{Kind, Reply};
 use super::units::{self, Unit};
 use super::{Engine, Snapshot};
 use crate::content::UnitKind;
@@ -128,22 +129,19 @@ pub fn decide(
     let mut q = Question::new(raw, &engine.terms);
     if let Some(rule) = engine.urgent.check(&q) {
         tr.log(|| format!("urgent rule fired: {rule}"));
-        return Reply::new(raw, Kind::Urgent, cfg.clinic.emergency.clone(), 1.0);
+        return compose(engine, snap, raw, &Decision::Urgent);
     }
     if let Some((slug, field)) = snap.taught.find(&q) {
         let unit = units::page_units(snap, slug)
             .into_iter()
             .find(|u| u.field == field);
-        if let Some(u) = unit {
+        if let Some(unit) = unit {
             tr.log(|| format!("restates a question staff taught: {slug} / {field}"));
-            let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), 0.95);
-            let page = snap.slugs.get(slug).map(|&p| &snap.gen.catalog.pages[p]);
-            r.page = Some(u.slug.clone());
-            r.title = page.map(|p| p.display_name.clone());
-            r.field = (!u.field.is_empty() && !u.plain).then(|| u.field.clone());
-            r.source = Some(u.source.clone());
-            r.url = page.and_then(|p| super::reply::page_url(&cfg.clinic.site_url, &p.url));
-            return r;
+            let taught = Decision::Answer {
+                unit,
+                confidence: 0.95,
+            };
+            return compose(engine, snap, raw, &taught);
         }
     }
     let searcher = snap.gen.reader.searcher();
@@ -179,11 +177,7 @@ pub fn decide(
             && d.positions.iter().any(|p| !live_positions.contains(p));
         if best_live.is_none_or(|l| l < d.positions.len() || (l == d.positions.len() && own_word)) {
             tr.log(|| "names a service that is only a draft page".into());
-            let text = format!(
-                "That is not something we offer at the moment. {}",
-                cfg.clinic.contact
-            );
-            return Reply::new(raw, Kind::Fallback, text, 0.9);
+            return compose(engine, snap, raw, &Decision::NotOffered);
         }
     }
     hits.retain(|h| h.page < live);
@@ -348,11 +342,12 @@ pub fn decide(
     };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
-    let mut reply = match distinct.len() {
-        0 => unnamed(&ctx, raw, &hits, &mut tr),
-        1 => single(&ctx, raw, &named[0], &mut tr),
-        _ => several(&ctx, raw, &named, &mut tr),
+    let decision = match distinct.len() {
+        0 => unnamed(&ctx, &hits, &mut tr),
+        1 => single(&ctx, &named[0], &mut tr),
+        _ => several(&ctx, &named, &mut tr),
     };
+    let mut reply = compose(engine, snap, raw, &decision);
     // Staff need them where the bot was not sure, or when they ask (explain,
     // a voted-down answer); answering does not pay for them otherwise.
     if tr.0.is_some() || matches!(reply.kind, Kind::Fallback | Kind::Clarify) {
@@ -697,18 +692,9 @@ impl Ctx<'_> {
         out
     }
 
-    /// The canonical field a unit is about: its row name's, or the one its
-    /// FAQ heading asks most.
+    /// The canonical field a unit is about (see [`compose::canon_of`]).
     fn canon_of(&self, u: &Unit) -> Option<usize> {
-        let info = self.info(&u.field);
-        match u.kind {
-            UnitKind::Row => info.row,
-            _ => info
-                .heading
-                .iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(c, _)| *c),
-        }
+        compose::canon_of(self.engine, self.snap, u)
     }
 
     /// Whether the question has every content word of the unit's label
@@ -746,49 +732,23 @@ impl Ctx<'_> {
         stems
     }
 
-    fn answer(&self, raw: &str, page_units: &[Unit], best: &Scored, confidence: f32) -> Reply {
-        let u = &best.unit;
-        let page = self.page_index(&u.slug);
-        let mut r = Reply::new(raw, Kind::Answer, u.text.clone(), confidence);
-        r.page = Some(u.slug.clone());
-        r.title = page.map(|p| self.page_title(p));
-        r.field = (!u.field.is_empty() && !u.plain).then(|| u.field.clone());
-        r.source = Some(u.source.clone());
-        r.url = page.and_then(|p| {
-            super::reply::page_url(
-                &self.cfg().clinic.site_url,
-                &self.snap.gen.catalog.pages[p].url,
-            )
-        });
-        if let Some(c) = self.canon_of(u) {
-            r.related = page_units
-                .iter()
-                .filter(|x| {
-                    x.kind == UnitKind::Row
-                        && x.addr != u.addr
-                        && self.engine.fields.is_partner(c, &x.field)
-                })
-                .take(2)
-                .map(|x| Related {
-                    field: x.field.clone(),
-                    text: x.text.clone(),
-                })
-                .collect();
+    /// Decides on `best` with `confidence` (the reply is written by
+    /// [`compose`]).
+    fn answer(&self, best: &Scored, confidence: f32) -> Decision {
+        Decision::Answer {
+            unit: best.unit.clone(),
+            confidence,
         }
-        r
     }
 
-    fn fallback(&self, raw: &str, confidence: f32, why: &str, tr: &mut Trace) -> Reply {
+    fn fallback(&self, confidence: f32, why: &str, tr: &mut Trace) -> Decision {
         tr.log(|| format!("fallback: {why}"));
-        let cfg = self.cfg();
-        let text = format!(
-            "I'm not sure I can answer that from our pages, and I'd rather not guess. {}",
-            cfg.clinic.contact
-        );
-        Reply::new(raw, Kind::Fallback, text, confidence)
+        Decision::Fallback { confidence }
     }
 
-    fn clarify(&self, raw: &str, mut pages: Vec<(usize, f32)>, tr: &mut Trace) -> Reply {
+    /// Offers `pages`, best first, ties by page weight, at most
+    /// `max_options`.
+    fn clarify(&self, mut pages: Vec<(usize, f32)>, tr: &mut Trace) -> Decision {
         let catalog = &self.snap.gen.catalog.pages;
         pages.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
@@ -803,20 +763,7 @@ impl Ctx<'_> {
                 .collect();
             format!("clarify between {}", v.join(", "))
         });
-        let mut r = Reply::new(
-            raw,
-            Kind::Clarify,
-            "Which of these do you mean?".into(),
-            0.5,
-        );
-        r.options = pages
-            .iter()
-            .map(|(p, _)| Choice {
-                page: catalog[*p].slug.clone(),
-                title: catalog[*p].display_name.clone(),
-            })
-            .collect();
-        r
+        Decision::Clarify(pages.into_iter().map(|(p, _)| p).collect())
     }
 
     /// The best unit on pages other than `exclude`, from a global search
@@ -854,12 +801,12 @@ impl Ctx<'_> {
 }
 
 /// One service named.
-fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
+fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     let cfg = ctx.cfg();
     let slug = ctx.snap.gen.catalog.pages[hit.page].slug.clone();
     let (page_units, best) = ctx.best_on_page(&slug);
     let Some(best) = best else {
-        return ctx.fallback(raw, 0.0, "the page has no units", tr);
+        return ctx.fallback(0.0, "the page has no units", tr);
     };
     let quality = best.quality();
     let uncovered = ctx.uncovered_by(&page_units);
@@ -895,7 +842,7 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
         if let Some(u) = unit {
             tr.log(|| "asks whether the named service is offered: yes, with what it is for".into());
             let scored = ctx.score(u.clone());
-            return ctx.answer(raw, &page_units, &scored, 0.8 * hit.strength);
+            return ctx.answer(&scored, 0.8 * hit.strength);
         }
     }
     // Rule 5: another page addresses it clearly while this one does not.
@@ -936,26 +883,20 @@ fn single(ctx: &Ctx, raw: &str, hit: &NameHit, tr: &mut Trace) -> Reply {
                     || (unsure && qo >= 0.8 && covered > 0.0)
                     || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3))
             {
-                let (units_o, _) = ctx.best_on_page(&other.unit.slug);
                 let c = (0.3 + 0.7 * qo) * 0.9;
-                return ctx.answer(raw, &units_o, &other, c);
+                return ctx.answer(&other, c);
             }
         }
     }
     if conf >= cfg.answer.answer_threshold {
-        ctx.answer(raw, &page_units, &best, conf)
+        ctx.answer(&best, conf)
     } else {
-        ctx.fallback(
-            raw,
-            conf,
-            "the named service's page does not answer this",
-            tr,
-        )
+        ctx.fallback(conf, "the named service's page does not answer this", tr)
     }
 }
 
 /// Several services named apart: a comparison.
-fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
+fn several(ctx: &Ctx, named: &[NameHit], tr: &mut Trace) -> Decision {
     // Words that named each page, as stems.
     let stems_of = |h: &NameHit| -> Vec<String> {
         h.positions
@@ -999,18 +940,18 @@ fn several(ctx: &Ctx, raw: &str, named: &[NameHit], tr: &mut Trace) -> Reply {
                     )
                 });
                 let scored = ctx.score(u.clone());
-                return ctx.answer(raw, &page_units, &scored, 0.8);
+                return ctx.answer(&scored, 0.8);
             }
         }
     }
     // Several names that all point at the same words: the same name on two pages.
-    ctx.clarify(raw, pages.iter().map(|&p| (p, 1.0)).collect(), tr)
+    ctx.clarify(pages.iter().map(|&p| (p, 1.0)).collect(), tr)
 }
 
 /// A fact about the clinic asked outright ("what time do you close on
 /// fridays", "street address pls"), with no service in view: the site's own
 /// business data answers it, whatever else the question says.
-fn business_fact(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Option<Reply> {
+fn business_fact(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Option<Decision> {
     if !hits.is_empty() {
         return None;
     }
@@ -1060,16 +1001,16 @@ fn business_fact(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Opti
         )
     });
     let scored = ctx.score(unit.clone());
-    Some(ctx.answer(raw, &units, &scored, 0.85))
+    Some(ctx.answer(&scored, 0.85))
 }
 
 /// No service named: let the content compete.
-fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
+fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let cfg = ctx.cfg();
     let margin = cfg.answer.clarify_margin;
     let stems = ctx.search_stems();
     if stems.is_empty() {
-        return ctx.fallback(raw, 0.0, "nothing to search for", tr);
+        return ctx.fallback(0.0, "nothing to search for", tr);
     }
     let unknown = ctx.unknown_share();
     if unknown >= cfg.answer.unknown_share && ctx.fs.max() < 1.0 {
@@ -1077,15 +1018,15 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
             "{:.0}% of the question is about things the content never mentions",
             unknown * 100.0
         );
-        return ctx.fallback(raw, 1.0 - unknown, &why, tr);
+        return ctx.fallback(1.0 - unknown, &why, tr);
     }
-    if let Some(r) = business_fact(ctx, raw, hits, tr) {
+    if let Some(r) = business_fact(ctx, hits, tr) {
         return r;
     }
     let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
     if ctx.topic.is_empty() {
-        return field_only(ctx, raw, &scored, hits, tr);
+        return field_only(ctx, &scored, hits, tr);
     }
     // Category: the topic is what several services are (their category row
     // says "fat reduction", "neuromodulator", "laser"), or a tag several
@@ -1111,15 +1052,10 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
                 .unwrap_or(0.0)
         };
         tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
-        return ctx.clarify(
-            raw,
-            cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(),
-            tr,
-        );
+        return ctx.clarify(cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
     }
     if ctx.asks_offer() && hits.iter().all(|h| h.named) {
         return ctx.fallback(
-            raw,
             0.6,
             "asks whether something is offered, and it names no service we have",
             tr,
@@ -1193,7 +1129,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         format!("no service named; pages by topic: {}", v.join(", "))
     });
     let Some((top, p1, mut cov1)) = ranked.first().map(|(p, s, c, _)| (*p, *s, *c)) else {
-        return ctx.fallback(raw, 0.0, "no page mentions the topic", tr);
+        return ctx.fallback(0.0, "no page mentions the topic", tr);
     };
     // A FAQ heading the question restates in full ("running late") carries
     // the page even when the question has words the page does not.
@@ -1205,7 +1141,7 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         cov1 = cov1.max(0.75);
     }
     if cov1 < 0.5 {
-        return ctx.fallback(raw, cov1, "no page covers the topic well", tr);
+        return ctx.fallback(cov1, "no page covers the topic well", tr);
     }
     let close: Vec<(usize, f32)> = ranked
         .iter()
@@ -1217,19 +1153,17 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
     if close.len() >= 2 {
         if unknown >= cfg.answer.unknown_share {
             return ctx.fallback(
-                raw,
                 0.3,
                 "several pages share a little of it, and most of it the content never mentions",
                 tr,
             );
         }
-        return ctx.clarify(raw, close, tr);
+        return ctx.clarify(close, tr);
     }
     // A page that covers most of the topic, or clearly more than any other.
     let p2 = ranked.get(1).map(|r| r.1).unwrap_or(0.0);
     if cov1 < 0.7 && !(cov1 >= 0.55 && p1 - p2 >= 0.4) {
         return ctx.fallback(
-            raw,
             cov1,
             "the one page that fits leaves much of the question uncovered",
             tr,
@@ -1243,7 +1177,6 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         .fold(0.0, f32::max);
     if best_f < 0.5 {
         return ctx.fallback(
-            raw,
             cov1 * 0.5,
             "no row or FAQ entry of the page fits what is asked",
             tr,
@@ -1262,7 +1195,6 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         .max_by(|a, b| a.rank().total_cmp(&b.rank()))
     else {
         return ctx.fallback(
-            raw,
             cov1 * 0.5,
             "the page is about it, but no unit of it says what is asked",
             tr,
@@ -1278,15 +1210,15 @@ fn unnamed(ctx: &Ctx, raw: &str, hits: &[NameHit], tr: &mut Trace) -> Reply {
         )
     });
     if conf >= cfg.answer.answer_threshold {
-        ctx.answer(raw, page_units, &best, conf)
+        ctx.answer(&best, conf)
     } else {
-        ctx.fallback(raw, conf, "not sure enough", tr)
+        ctx.fallback(conf, "not sure enough", tr)
     }
 }
 
 /// Only a field was asked ("is there parking"): the one page that has it.
 /// Words that partly name services ("peel") narrow it to those services.
-fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) -> Reply {
+fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) -> Decision {
     let hinted: Vec<(usize, f32)> = hits
         .iter()
         .filter(|h| !h.named)
@@ -1299,21 +1231,21 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
             .cloned()
             .collect();
         if close.len() >= 2 {
-            return ctx.clarify(raw, close, tr);
+            return ctx.clarify(close, tr);
         }
         let slug = ctx.snap.gen.catalog.pages[first].slug.clone();
-        let (units_p, best) = ctx.best_on_page(&slug);
+        let (_, best) = ctx.best_on_page(&slug);
         if let Some(best) = best.filter(|b| b.f >= 0.9) {
             let conf = (0.3 + 0.7 * best.quality()) * (0.5 + s1).min(1.0);
             tr.log(|| format!("field asked of the one service a word hints at: {slug} -> confidence {conf:.2}"));
             if conf >= ctx.cfg().answer.answer_threshold {
-                return ctx.answer(raw, &units_p, &best, conf);
+                return ctx.answer(&best, conf);
             }
         }
     }
     let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
     let Some(best) = best.filter(|b| b.f >= 0.9) else {
-        return ctx.fallback(raw, 0.2, "a field was asked but no page has it", tr);
+        return ctx.fallback(0.2, "a field was asked but no page has it", tr);
     };
     // Rivals: other pages that have the same field (from the catalog, not
     // only the search results). A general page's FAQ entry the question
@@ -1369,13 +1301,11 @@ fn field_only(ctx: &Ctx, raw: &str, scored: &[Scored], hits: &[NameHit], tr: &mu
     });
     if rivals > 0 {
         return ctx.fallback(
-            raw,
             0.3,
             "the asked field is on several services and none is named",
             tr,
         );
     }
-    let units_p = units::page_units_with(&ctx.searcher, ctx.snap, &best.unit.slug);
     let conf = 0.3 + 0.7 * best.quality();
-    ctx.answer(raw, &units_p, best, conf)
+    ctx.answer(best, conf)
 }

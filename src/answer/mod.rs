@@ -7,6 +7,7 @@
 //!
 //! This module knows nothing of Discord or the command line.
 
+mod compose;
 mod decide;
 mod fields;
 mod names;

@@ -135,21 +135,22 @@ struct Tables {
 
 impl Snapshot {
     fn new(
-        gen: Generation,
+        mut gen: Generation,
         config: &Config,
         fields: &fields::FieldMatcher,
         terms: &question::Terms,
     ) -> Snapshot {
+        // Only the name matcher reads these: moved, not copied.
+        let df = std::mem::take(&mut gen.catalog.name_stem_df);
+        let share = std::mem::take(&mut gen.catalog.name_stem_share);
         // The name matcher is built beside the field tables (each is a
         // large share of opening a big site).
         let (names, t) = std::thread::scope(|scope| {
-            let names = scope.spawn(|| Self::name_matcher(&gen, config));
+            let names = scope.spawn(|| Self::name_matcher(&gen, config, df, share));
             let tables = Self::tables(&gen, fields, terms);
-            let names = names
-                .join()
-                .unwrap_or_else(|_| Self::name_matcher(&gen, config));
-            (names, tables)
+            (names.join(), tables)
         });
+        let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
         let n_pages = gen.catalog.pages.len();
         Snapshot {
             gen,
@@ -166,22 +167,26 @@ impl Snapshot {
         }
     }
 
-    fn name_matcher(gen: &Generation, config: &Config) -> names::NameMatcher {
+    fn name_matcher(
+        gen: &Generation,
+        config: &Config,
+        df: HashMap<String, u32>,
+        share: HashMap<String, f32>,
+    ) -> names::NameMatcher {
         // Live pages first (indices match the catalog), then drafts.
-        let all_names: Vec<Vec<String>> = gen
+        let all_names = gen
             .catalog
             .pages
             .iter()
-            .map(|p| p.names.clone())
-            .chain(gen.catalog.draft_names.iter().cloned())
-            .collect();
+            .map(|p| &p.names)
+            .chain(gen.catalog.draft_names.iter());
         names::NameMatcher::new(
-            &all_names,
-            gen.catalog.name_stem_df.clone(),
+            all_names,
+            df,
             config.answer.typo_min_len,
             config.answer.typo2_min_len,
         )
-        .with_own_share(gen.catalog.name_stem_share.clone())
+        .with_own_share(share)
     }
 
     fn tables(gen: &Generation, fields: &fields::FieldMatcher, terms: &question::Terms) -> Tables {

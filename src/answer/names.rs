@@ -66,8 +66,8 @@ fn is_glue(w: &str) -> bool {
 impl NameMatcher {
     /// `names[i]` are the names of page `i`; `text_df` is the number of pages
     /// whose text contains a stem (from the catalog).
-    pub fn new(
-        names: &[Vec<String>],
+    pub fn new<'a>(
+        names: impl IntoIterator<Item = &'a Vec<String>>,
         text_df: HashMap<String, u32>,
         typo_min: usize,
         typo2_min: usize,

@@ -238,3 +238,23 @@ fn a_value_of_the_asked_shape_answers_under_a_subject_label() {
     assert_ne!(r.field.as_deref(), Some("Nitrous oxide"), "{r:?}");
     assert_ne!(r.field.as_deref(), Some("Oral sedation"), "{r:?}");
 }
+
+/// No service named, the page that fits best cannot say what is asked, and
+/// other services cover the question's subject as fully: the reply asks
+/// which one (never a fallback that drops the client, never a stretch).
+#[test]
+fn several_services_covering_the_subject_are_offered_when_the_top_one_cannot_say() {
+    let (_tmp, engine) = common::engine(&common::fixture("clarify-rules"));
+    let r = engine.answer("how long does a knee rehab visit take");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut pages: Vec<&str> = r.options.iter().map(|c| c.page.as_str()).collect();
+    pages.sort();
+    assert_eq!(pages, ["post-op-rehab", "sports-rehab"]);
+    // Only a field asked, and a few services have it: which one?
+    let r = engine.answer("whats the price");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    assert_eq!(r.options.len(), 3, "{r:?}");
+    // A subject only one service covers still answers from it.
+    let r = engine.answer("how much is hand therapy");
+    assert_eq!(r.field.as_deref(), Some("Price"), "{r:?}");
+}

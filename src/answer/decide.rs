@@ -19,6 +19,10 @@
 //!    data holds answers; else the pages whose text covers what the question
 //!    is about compete; one clear winner answers from a unit that is itself
 //!    about the subject, several close ones are offered, none is a fallback.
+//!    When the winner has no unit that says what is asked but other services
+//!    cover the subject as fully, those services are offered. Only a field
+//!    asked, and a few services (up to `MAX_FIELD_CHOICES`) have it: offered
+//!    too; many: a fallback.
 //!    A question mostly about words the content never uses is a fallback.
 //! 7. Below the confidence threshold the reply is a fallback, never a stretch.
 
@@ -363,6 +367,10 @@ pub fn decide(
     });
     reply
 }
+
+/// Most services sharing an asked field for which a clarify is still a
+/// useful choice (more: the question is too general, a fallback).
+const MAX_FIELD_CHOICES: usize = 6;
 
 /// How many candidate units a reply carries for staff (handoff, review).
 const CANDIDATES: usize = 3;
@@ -1170,12 +1178,33 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         );
     }
     let page_units = &ranked[0].3;
+    // The top page cannot say it; when other pages cover the question's
+    // subject as fully, the client may mean one of them: ask which.
+    let fully: Vec<(usize, f32)> = ranked
+        .iter()
+        .filter(|(p, _, c, _)| *c >= 0.99 && ctx.snap.service[*p])
+        .map(|(p, s, _, _)| (*p, *s))
+        .collect();
+    let ask_which = |tr: &mut Trace| -> Option<Decision> {
+        (cov1 >= 0.99
+            && fully.len() >= 2
+            && fully.len() <= MAX_FIELD_CHOICES
+            && fully.iter().any(|(p, _)| *p == top)
+            && unknown < cfg.answer.unknown_share)
+            .then(|| {
+                tr.log(|| "the top page does not say it; several cover the subject fully".into());
+                ctx.clarify(fully.clone(), tr)
+            })
+    };
     let best_f = page_units
         .iter()
         .cloned()
         .map(|u| ctx.score(u).f)
         .fold(0.0, f32::max);
     if best_f < 0.5 {
+        if let Some(d) = ask_which(tr) {
+            return d;
+        }
         return ctx.fallback(
             cov1 * 0.5,
             "no row or FAQ entry of the page fits what is asked",
@@ -1194,6 +1223,9 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         .filter(|s| about(s))
         .max_by(|a, b| a.rank().total_cmp(&b.rank()))
     else {
+        if let Some(d) = ask_which(tr) {
+            return d;
+        }
         return ctx.fallback(
             cov1 * 0.5,
             "the page is about it, but no unit of it says what is asked",
@@ -1300,6 +1332,24 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         )
     });
     if rivals > 0 {
+        // A few services have it: ask which one. Many: the question is too
+        // general to offer a useful choice.
+        let mut pages: Vec<(usize, f32)> = Vec::new();
+        for s in std::iter::once(best).chain(scored.iter().filter(|s| s.f >= best.f - 0.2)) {
+            if let Some(p) = ctx.page_index(&s.unit.slug) {
+                if !pages.iter().any(|(q, _)| *q == p) {
+                    pages.push((p, s.rank()));
+                }
+            }
+        }
+        let total = canon
+            .map(|c| ctx.snap.canon_pages[c].len())
+            .unwrap_or(0)
+            .max(pages.len());
+        if pages.len() >= 2 && total <= MAX_FIELD_CHOICES {
+            tr.log(|| format!("the asked field is on {total} services: ask which"));
+            return ctx.clarify(pages, tr);
+        }
         return ctx.fallback(
             0.3,
             "the asked field is on several services and none is named",

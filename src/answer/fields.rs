@@ -294,7 +294,24 @@ impl FieldMatcher {
 /// ("Frequency of Treatments" is a frequency), else the last content word
 /// ("Session Length" is a length, not a session).
 fn head_word(q: &Question) -> usize {
-    let content: Vec<usize> = (0..q.toks.len()).filter(|&i| !q.toks[i].stop).collect();
+    // "Sensitivity Afterward", "Swelling Today": a word of when modifies
+    // the head, it is not the head.
+    let when = |w: &str| {
+        matches!(
+            w,
+            "afterward"
+                | "afterwards"
+                | "after"
+                | "before"
+                | "beforehand"
+                | "today"
+                | "now"
+                | "later"
+        )
+    };
+    let content: Vec<usize> = (0..q.toks.len())
+        .filter(|&i| !q.toks[i].stop && !when(&q.toks[i].word))
+        .collect();
     if let Some(of) = q
         .toks
         .iter()
@@ -397,6 +414,10 @@ mod tests {
             ("Post-Treatment Care", "Aftercare"),
             ("Comfort Level", "Pain Level"),
             ("Potential Side Effects", "Side Effects"),
+            ("Tenderness Afterward", "Side Effects"),
+            ("After Your Appointment", "Aftercare"),
+            ("Turnaround Time", "Treatment Duration"),
+            ("Good Until", "Offer Ends"),
         ] {
             assert_eq!(canon(label).as_deref(), Some(field), "{label}");
         }

@@ -127,7 +127,6 @@ struct Tables {
     slugs: HashMap<String, usize>,
     canon_pages: Vec<Vec<usize>>,
     field_info: HashMap<String, FieldInfo>,
-    name_stems: Vec<Vec<String>>,
     tags: Vec<(Vec<String>, Vec<usize>)>,
     service: Vec<bool>,
     taught: taught::TaughtMatcher,
@@ -152,13 +151,15 @@ impl Snapshot {
         });
         let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
         let n_pages = gen.catalog.pages.len();
+        // The matcher has stemmed every name already.
+        let name_stems = (0..n_pages).map(|p| names.page_stems(p)).collect();
         Snapshot {
             gen,
             names,
             slugs: t.slugs,
             canon_pages: t.canon_pages,
             field_info: t.field_info,
-            name_stems: t.name_stems,
+            name_stems,
             tags: t.tags,
             service: t.service,
             taught: t.taught,
@@ -214,12 +215,6 @@ impl Snapshot {
                 }
             }
         }
-        let name_stems = gen
-            .catalog
-            .pages
-            .iter()
-            .map(|p| p.names.iter().flat_map(|n| crate::text::stems(n)).collect())
-            .collect();
         let mut tags: HashMap<String, (Vec<String>, Vec<usize>)> = HashMap::new();
         for (i, p) in gen.catalog.pages.iter().enumerate() {
             for tag in &p.tags {
@@ -239,7 +234,6 @@ impl Snapshot {
             slugs,
             canon_pages,
             field_info,
-            name_stems,
             tags,
             service,
             taught,

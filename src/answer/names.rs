@@ -145,6 +145,15 @@ impl NameMatcher {
         }
     }
 
+    /// The stems of every name of page `page` (glue words left out), in
+    /// name order.
+    pub fn page_stems(&self, page: usize) -> Vec<String> {
+        self.pages
+            .get(page)
+            .map(|names| names.iter().flat_map(|n| n.stems.iter().cloned()).collect())
+            .unwrap_or_default()
+    }
+
     /// For each question position, the name stems it may stand for, with a
     /// similarity (1 exact, less for typos), and how many positions it spans.
     fn position_matches(

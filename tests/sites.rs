@@ -94,17 +94,17 @@ fn alpenglow_units_are_all_indexed_clean() {
 /// change does not trip them); they only go up.
 #[test]
 fn alpenglow_accuracy_floor() {
-    floors("alpenglow", 0.65, 0.79, 1.0);
+    floors("alpenglow", 0.66, 0.79, 1.0);
 }
 
 #[test]
 fn physio_accuracy_floor() {
-    floors("physio", 0.44, 0.59, 1.0);
+    floors("physio", 0.46, 0.61, 1.0);
 }
 
 #[test]
 fn dermspa_accuracy_floor() {
-    floors("dermspa", 0.49, 0.66, 1.0);
+    floors("dermspa", 0.54, 0.76, 1.0);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn dental_units_are_all_indexed_clean() {
 
 #[test]
 fn dental_accuracy_floor() {
-    floors("dental", 0.39, 0.53, 1.0);
+    floors("dental", 0.48, 0.65, 1.0);
 }
 
 #[test]
@@ -136,12 +136,12 @@ fn eyecare_units_are_all_indexed_clean() {
 
 #[test]
 fn eyecare_accuracy_floor() {
-    floors("eyecare", 0.43, 0.73, 0.92);
+    floors("eyecare", 0.45, 0.73, 0.92);
 }
 
-/// Kept out of all tuning until the end of the session that added it: its
-/// floors are its first-run numbers (accuracy 44.9%, precision 64.4%, urgent
-/// recall 7/13), so they hold the engine to at least what it did unseen.
+/// Kept out of all tuning in the session that added it (first run: 44.9%
+/// accuracy, 64.4% precision, urgent 7/13; at the end: 52.9%, 72.3%, 7/13):
+/// the floors are its end-of-session numbers.
 #[test]
 fn chiro_units_are_all_indexed_clean() {
     ingestion("chiro");
@@ -149,5 +149,5 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.44, 0.63, 0.53);
+    floors("chiro", 0.52, 0.71, 0.53);
 }

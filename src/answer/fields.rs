@@ -370,6 +370,9 @@ mod tests {
         assert_eq!(best("how much weight will i lose"), "Results");
         assert_eq!(best("how much is it"), "Cost");
         assert_eq!(best("how many sessions will i need"), "Number of Sessions");
+        // "how much" a few words before what is measured asks that, not a price.
+        assert_eq!(best("how much is the downtime for a peel"), "Downtime");
+        assert_eq!(best("how much will my lips swelling be"), "Recovery Time");
     }
 
     #[test]

@@ -258,3 +258,18 @@ fn several_services_covering_the_subject_are_offered_when_the_top_one_cannot_say
     let r = engine.answer("how much is hand therapy");
     assert_eq!(r.field.as_deref(), Some("Price"), "{r:?}");
 }
+
+/// Chatter about anything else is a fallback on the shipped site, even when
+/// a word of it is a field word in another sense ("last night").
+#[test]
+fn off_topic_chatter_is_a_fallback() {
+    let (_tmp, engine) = common::engine(&common::shipped_content());
+    for q in [
+        "who won the game last night",
+        "whats the weather doing this weekend",
+        "did you see the news last week",
+    ] {
+        let r = engine.answer(q);
+        assert_eq!(r.kind, frontdesk::Kind::Fallback, "{q}: {r:?}");
+    }
+}

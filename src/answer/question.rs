@@ -101,6 +101,29 @@ fn is_time_unit(word: &str) -> bool {
     )
 }
 
+/// "night", "weekend", "monday": a time, after "last" or "next".
+fn is_time_word(word: &str) -> bool {
+    matches!(
+        word,
+        "night"
+            | "time"
+            | "weekend"
+            | "morning"
+            | "evening"
+            | "summer"
+            | "winter"
+            | "spring"
+            | "fall"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+    )
+}
+
 /// A tokenized question.
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -127,10 +150,19 @@ impl Question {
                 }
             })
             .collect();
-        // ...and so does the unit after a number ("60 min", "3 wks").
+        // ...and so does the unit after a number ("60 min", "3 wks"), and
+        // "last" or "next" before one ("last night", "next week").
         for i in 1..toks.len() {
             if is_number_or_time(&toks[i - 1].word) && is_time_unit(&toks[i].word) {
                 toks[i].stop = true;
+            }
+        }
+        for i in 0..toks.len().saturating_sub(1) {
+            if matches!(toks[i].word.as_str(), "last" | "next" | "this")
+                && (is_time_unit(&toks[i + 1].word) || is_time_word(&toks[i + 1].word))
+            {
+                toks[i].stop = true;
+                toks[i + 1].stop = true;
             }
         }
         Question {
@@ -389,6 +421,28 @@ mod tests {
         );
         let measures: Vec<usize> = (0..q.toks.len()).filter(|&i| q.is_measure(i)).collect();
         assert_eq!(measures, vec![4]);
+    }
+
+    #[test]
+    fn last_and_next_before_a_time_are_when() {
+        let q = Question::new(
+            "did it last till next week or just last night",
+            &Default::default(),
+        );
+        let stop: Vec<&str> = q
+            .toks
+            .iter()
+            .filter(|t| t.stop)
+            .map(|t| t.word.as_str())
+            .collect();
+        assert!(
+            stop.contains(&"night") && stop.contains(&"week"),
+            "{stop:?}"
+        );
+        assert!(
+            !q.toks[2].stop,
+            "'did it last' still asks how long it lasts"
+        );
     }
 
     #[test]

@@ -67,22 +67,7 @@ fn floors(site: &str, min_accuracy: f64, min_precision: f64, min_urgent: f64) {
         &engine,
         &eval::load(&site_dir(site).join("questions.yaml")).unwrap(),
     );
-    println!("{site}:\n{r}");
-    assert!(
-        r.accuracy >= min_accuracy,
-        "{site}: accuracy {:.3}",
-        r.accuracy
-    );
-    assert!(
-        r.answer_precision >= min_precision,
-        "{site}: answer precision {:.3}",
-        r.answer_precision
-    );
-    assert!(
-        r.recall("urgent") >= min_urgent,
-        "{site}: urgent recall {:.3}",
-        r.recall("urgent")
-    );
+    common::assert_floors(site, &r, min_accuracy, min_precision, min_urgent);
 }
 
 #[test]

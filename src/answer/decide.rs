@@ -560,12 +560,7 @@ impl Ctx<'_> {
         // A unit about the question's subject whose value has the asked
         // shape (a price, a number of minutes) answers the field though its
         // label names the subject instead ("Nitrous oxide: $45").
-        let about_subject = || {
-            self.coverage(|s| {
-                unit.text_stems.iter().any(|x| same_word(x, s))
-                    || unit.field_stems.iter().any(|x| same_word(x, s))
-            }) >= 0.5
-        };
+        let about_subject = || self.uncovered_by(std::slice::from_ref(&unit)) <= 0.5;
         let f = if unit.kind == UnitKind::Paragraph || self.topic.is_empty() {
             f
         } else {
@@ -1201,15 +1196,13 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         .cloned()
         .map(|u| ctx.score(u).f)
         .fold(0.0, f32::max);
+    // The page cannot say it: offer the services that cover it as fully,
+    // else a fallback.
+    let cannot_say = |why: &str, tr: &mut Trace| {
+        ask_which(tr).unwrap_or_else(|| ctx.fallback(cov1 * 0.5, why, tr))
+    };
     if best_f < 0.5 {
-        if let Some(d) = ask_which(tr) {
-            return d;
-        }
-        return ctx.fallback(
-            cov1 * 0.5,
-            "no row or FAQ entry of the page fits what is asked",
-            tr,
-        );
+        return cannot_say("no row or FAQ entry of the page fits what is asked", tr);
     }
     // No service was named, so the unit itself must be about the question's
     // subject, not only its page: the best of those that are.
@@ -1223,11 +1216,7 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         .filter(|s| about(s))
         .max_by(|a, b| a.rank().total_cmp(&b.rank()))
     else {
-        if let Some(d) = ask_which(tr) {
-            return d;
-        }
-        return ctx.fallback(
-            cov1 * 0.5,
+        return cannot_say(
             "the page is about it, but no unit of it says what is asked",
             tr,
         );

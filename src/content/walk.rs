@@ -114,14 +114,14 @@ impl Walk {
             }
             let path = entry.path();
             // The entry's type comes with the directory listing: no stat.
-            let Ok(meta) = entry.file_type() else {
+            let Ok(kind) = entry.file_type() else {
                 continue;
             };
             let rel = self.rel(&path);
             if leaf && !(is_leaf_index(name) && is_markdown(&path)) {
                 continue; // a bundle's resource
             }
-            if meta.is_symlink() {
+            if kind.is_symlink() {
                 match std::fs::metadata(&path) {
                     Ok(t) if t.is_dir() => self.diags.push(note(
                         &rel,
@@ -136,7 +136,7 @@ impl Walk {
                     Ok(_) => {}
                     Err(_) => self.diags.push(note(&rel, "broken link; skipped")),
                 }
-            } else if meta.is_dir() {
+            } else if kind.is_dir() {
                 if let Err(e) = self.dir(&path) {
                     self.diags.push(Diagnostic {
                         severity: Severity::Error,

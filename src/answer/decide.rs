@@ -108,6 +108,9 @@ struct Ctx<'a> {
     snap: &'a Snapshot,
     searcher: Searcher,
     q: Question,
+    /// The question as parsed before any name was masked or typo
+    /// corrected, for judging one page alone.
+    parsed: Question,
     fs: super::fields::FieldScores,
     /// Question positions that name the service.
     mask: Vec<bool>,
@@ -130,7 +133,7 @@ pub fn decide(
 ) -> Reply {
     let cfg = engine.config();
     let mut tr = Trace(trace);
-    let mut q = Question::new(raw, &engine.terms);
+    let q = Question::new(raw, &engine.terms);
     if let Some(rule) = engine.urgent.check(&q) {
         tr.log(|| format!("urgent rule fired: {rule}"));
         return compose(engine, snap, raw, &Decision::Urgent);
@@ -149,7 +152,6 @@ pub fn decide(
         }
     }
     let searcher = snap.gen.reader.searcher();
-    let n_docs = searcher.num_docs().max(1) as f32;
     let known = |s: &str| units::idf(&searcher, snap, s).is_some();
     let mut hits = snap.names.find(&q, &known);
     // A draft page's service named (and no live one named more fully): the
@@ -249,103 +251,9 @@ pub fn decide(
         }
         Mode::Context(_) => {}
     }
-    let mut mask = vec![false; q.toks.len()];
-    for h in &named {
-        for &p in &h.positions {
-            mask[p] = true;
-        }
-        // Other words that mean the service's name ("drip" for "IV").
-        let stems = &snap.name_stems[h.page];
-        for (i, t) in q.toks.iter().enumerate() {
-            if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
-                mask[i] = true;
-            }
-        }
-    }
-    // Typos of field words ("sesions", "recovry"): words the content does
-    // not know that are one or two edits from a phrase word.
-    for (i, t) in q.toks.iter_mut().enumerate() {
-        if !t.stop && !mask[i] && units::idf(&searcher, snap, &t.stem).is_none() {
-            if let Some(s) = engine.fields.correct(&t.word, cfg.answer.typo_min_len) {
-                t.alts.push(s);
-            }
-        }
-    }
-    let fs = engine.fields.score(&q, &mask);
-    let max_idf = (1.0 + n_docs).ln();
-    // A word with its meanings, weighted by its rarest known form (0 if none is known).
-    let weighed = |t: &super::question::Tok| {
-        let mut stems = vec![t.stem.clone()];
-        stems.extend(t.alts.iter().cloned());
-        let idf = stems
-            .iter()
-            .filter_map(|s| units::idf(&searcher, snap, s))
-            .fold(0.0, f32::max);
-        TopicTok { stems, idf }
-    };
-    let topic: Vec<TopicTok> = q
-        .toks
-        .iter()
-        .enumerate()
-        .filter(|(i, t)| {
-            !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word)
-        })
-        .map(|(_, t)| {
-            let w = weighed(t);
-            TopicTok {
-                idf: if w.idf > 0.0 { w.idf } else { max_idf },
-                ..w
-            }
-        })
-        .collect();
-    tr.log(|| {
-        let f: Vec<String> = fs
-            .scores
-            .iter()
-            .enumerate()
-            .filter(|(_, &s)| s > 0.0)
-            .map(|(i, s)| format!("{}={s:.2}", engine.fields.name(i)))
-            .collect();
-        let t: Vec<String> = topic
-            .iter()
-            .map(|t| format!("{}({:.1})", t.stems.join("|"), t.idf))
-            .collect();
-        format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
-    });
-    let mut evidence: Vec<TopicTok> = topic
-        .iter()
-        .map(|t| TopicTok {
-            stems: t.stems.clone(),
-            idf: t.idf,
-        })
-        .collect();
-    for (i, t) in q.toks.iter().enumerate() {
-        if fs.used[i] && !t.stop && !mask[i] {
-            let w = weighed(t);
-            if w.idf > 0.0 {
-                evidence.push(TopicTok {
-                    idf: 0.5 * w.idf,
-                    ..w
-                });
-            }
-        }
-    }
-    let eff = engine.fields.with_partners(&fs.scores);
-    let ctx = Ctx {
-        engine,
-        snap,
-        searcher,
-        q,
-        fs,
-        mask,
-        topic,
-        evidence,
-        eff,
-        idf_cache: Default::default(),
-        max_idf,
-    };
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
+    let ctx = build_ctx(engine, snap, q, &named, &mut tr);
     let decision = match distinct.len() {
         0 => unnamed(&ctx, &hits, &mut tr),
         1 => single(&ctx, &named[0], &mut tr),
@@ -371,6 +279,9 @@ pub fn decide(
 /// Most services sharing an asked field for which a clarify is still a
 /// useful choice (more: the question is too general, a fallback).
 const MAX_FIELD_CHOICES: usize = 6;
+
+/// Ranks this close count as a tie between units.
+const TIE: f32 = 0.01;
 
 /// How many candidate units a reply carries for staff (handoff, review).
 const CANDIDATES: usize = 3;
@@ -643,12 +554,38 @@ impl Ctx<'_> {
 
     fn best_on_page(&self, slug: &str) -> (Vec<Unit>, Option<Scored>) {
         let units = units::page_units_with(&self.searcher, self.snap, slug);
-        let best = units
-            .iter()
-            .cloned()
-            .map(|u| self.score(u))
-            .max_by(|a, b| a.rank().total_cmp(&b.rank()));
+        let best = self.pick(units.iter().cloned().map(|u| self.score(u)).collect());
         (units, best)
+    }
+
+    /// The best of `scored` by rank. Units that tie on what is asked are
+    /// told apart by how much of their label the question repeats, small
+    /// words and names included ("do you do payment plans": "Do you offer
+    /// financing?" over "Is there a minimum for financing?").
+    fn pick(&self, scored: Vec<Scored>) -> Option<Scored> {
+        let top = scored.iter().map(Scored::rank).fold(f32::MIN, f32::max);
+        scored
+            .into_iter()
+            .filter(|s| s.rank() >= top - TIE)
+            .max_by(|a, b| {
+                self.label_echo(&a.unit)
+                    .total_cmp(&self.label_echo(&b.unit))
+                    .then(a.rank().total_cmp(&b.rank()))
+            })
+    }
+
+    /// Share of `unit`'s label words (small words included) the question
+    /// has, in any form.
+    fn label_echo(&self, unit: &Unit) -> f32 {
+        if unit.field_stems.is_empty() {
+            return 0.0;
+        }
+        let hit = unit
+            .field_stems
+            .iter()
+            .filter(|s| self.parsed.toks.iter().any(|t| t.has_stem(s)))
+            .count();
+        hit as f32 / unit.field_stems.len() as f32
     }
 
     /// The units that came closest, best first, one per (page, field): on
@@ -803,6 +740,118 @@ impl Ctx<'_> {
     }
 }
 
+/// Parses what the question asks once the services it names are known:
+/// their words masked, typos of field words corrected, the fields asked
+/// scored, and the rest as topic words weighted by rarity.
+fn build_ctx<'a>(
+    engine: &'a Engine,
+    snap: &'a Snapshot,
+    mut q: Question,
+    named: &[NameHit],
+    tr: &mut Trace,
+) -> Ctx<'a> {
+    let cfg = engine.config();
+    let parsed = q.clone();
+    let searcher = snap.gen.reader.searcher();
+    let n_docs = searcher.num_docs().max(1) as f32;
+    let mut mask = vec![false; q.toks.len()];
+    for h in named {
+        for &p in &h.positions {
+            mask[p] = true;
+        }
+        // Other words that mean the service's name ("drip" for "IV").
+        let stems = &snap.name_stems[h.page];
+        for (i, t) in q.toks.iter().enumerate() {
+            if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
+                mask[i] = true;
+            }
+        }
+    }
+    // Typos of field words ("sesions", "recovry"): words the content does
+    // not know that are one or two edits from a phrase word.
+    for (i, t) in q.toks.iter_mut().enumerate() {
+        if !t.stop && !mask[i] && units::idf(&searcher, snap, &t.stem).is_none() {
+            if let Some(s) = engine.fields.correct(&t.word, cfg.answer.typo_min_len) {
+                t.alts.push(s);
+            }
+        }
+    }
+    let fs = engine.fields.score(&q, &mask);
+    let max_idf = (1.0 + n_docs).ln();
+    // A word with its meanings, weighted by its rarest known form (0 if none is known).
+    let weighed = |t: &super::question::Tok| {
+        let mut stems = vec![t.stem.clone()];
+        stems.extend(t.alts.iter().cloned());
+        let idf = stems
+            .iter()
+            .filter_map(|s| units::idf(&searcher, snap, s))
+            .fold(0.0, f32::max);
+        TopicTok { stems, idf }
+    };
+    let topic: Vec<TopicTok> = q
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            !t.stop && !mask[*i] && !fs.used[*i] && !cfg.answer.category_nouns.contains(&t.word)
+        })
+        .map(|(_, t)| {
+            let w = weighed(t);
+            TopicTok {
+                idf: if w.idf > 0.0 { w.idf } else { max_idf },
+                ..w
+            }
+        })
+        .collect();
+    tr.log(|| {
+        let f: Vec<String> = fs
+            .scores
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s > 0.0)
+            .map(|(i, s)| format!("{}={s:.2}", engine.fields.name(i)))
+            .collect();
+        let t: Vec<String> = topic
+            .iter()
+            .map(|t| format!("{}({:.1})", t.stems.join("|"), t.idf))
+            .collect();
+        format!("fields: [{}]  topic: [{}]", f.join(", "), t.join(", "))
+    });
+    let mut evidence: Vec<TopicTok> = topic
+        .iter()
+        .map(|t| TopicTok {
+            stems: t.stems.clone(),
+            idf: t.idf,
+        })
+        .collect();
+    for (i, t) in q.toks.iter().enumerate() {
+        if fs.used[i] && !t.stop && !mask[i] {
+            let w = weighed(t);
+            if w.idf > 0.0 {
+                evidence.push(TopicTok {
+                    idf: 0.5 * w.idf,
+                    ..w
+                });
+            }
+        }
+    }
+    let eff = engine.fields.with_partners(&fs.scores);
+    Ctx {
+        engine,
+        snap,
+        searcher,
+        q,
+        parsed,
+        fs,
+        mask,
+        topic,
+        evidence,
+        eff,
+        idf_cache: Default::default(),
+        max_idf,
+    }
+}
+
 /// One service named.
 fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     let cfg = ctx.cfg();
@@ -828,9 +877,11 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     };
     let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
     tr.log(|| {
+        let mut ranks: Vec<f32> = page_units.iter().cloned().map(|u| ctx.score(u).rank()).collect();
+        ranks.sort_by(|a, b| b.total_cmp(a));
         format!(
-            "named {slug}: best {} (f {:.2}, t {:.2}, quality {quality:.2}), uncovered {uncovered:.2} -> confidence {conf:.2}",
-            best.unit.field, best.f, best.t
+            "named {slug}: best {} (f {:.2}, t {:.2}, quality {quality:.2}), uncovered {uncovered:.2} -> confidence {conf:.2} [rank {:.2} second {:.2} unknown {unknown:.2}]",
+            best.unit.field, best.f, best.t, best.rank(), ranks.get(1).copied().unwrap_or(0.0)
         )
     });
     // "Do you do X?" about a service we have: yes, and what it is for.
@@ -898,6 +949,123 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     }
 }
 
+/// Before offering a choice: each page judged as if it alone were named.
+/// When only one of them answers (or all that answer give the same unit: a
+/// general page speaking for each), that answer stands. "can i clean my
+/// night guard in boiling water" names the cleanings page too, but only the
+/// night guard page says it. When two answer, the client may mean either
+/// ("is prp painful": both PRP pages say), so the choice is offered.
+///
+/// Each hit comes with a weight on its confidence: 1 for a service the
+/// question names; for a page only the topic points at, the share of the
+/// question its text covers, since nothing else vouches for it.
+fn settle(ctx: &Ctx, hits: &[Judged], tr: &mut Trace) -> Option<Decision> {
+    let threshold = ctx.cfg().answer.answer_threshold;
+    let mut answers: Vec<(Unit, f32, bool)> = Vec::new();
+    for Judged { hit, weight, named } in hits {
+        let mut lines = Vec::new();
+        let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
+        let alone = build_ctx(
+            ctx.engine,
+            ctx.snap,
+            ctx.parsed.clone(),
+            std::slice::from_ref(hit),
+            &mut sub,
+        );
+        let d = single(&alone, hit, &mut sub);
+        let slug = &ctx.snap.gen.catalog.pages[hit.page].slug;
+        for l in lines {
+            tr.log(|| format!("  alone {slug}: {l}"));
+        }
+        if let Decision::Answer { unit, confidence } = d {
+            // Judged alone, a page that has its own good unit may still
+            // hand over to another page in the choice: then both have
+            // something to say, and the client chooses.
+            let own = &unit.slug == slug;
+            let in_choice = hits
+                .iter()
+                .any(|j| ctx.snap.gen.catalog.pages[j.hit.page].slug == unit.slug);
+            let could_say = || {
+                alone
+                    .best_on_page(slug)
+                    .1
+                    .is_some_and(|b| b.quality() >= 0.6)
+            };
+            if !own && in_choice && could_say() {
+                tr.log(|| {
+                    format!(
+                        "  alone {slug}: hands over to {}, also in the choice",
+                        unit.slug
+                    )
+                });
+                return None;
+            }
+            // A page only the topic points at must answer with a unit that
+            // itself says what is asked about the subject, as when no
+            // service is named at all (it still stands in another's way).
+            let s = ctx.score(unit.clone());
+            let says = s.f >= 0.5 || s.overlap >= 0.5;
+            let about = s.t >= 0.3 || s.overlap >= 0.5;
+            answers.push((unit, confidence * weight, *named || (says && about)));
+        }
+    }
+    answers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (top, conf, fits) = answers.first()?;
+    let same = |u: &Unit| u.slug == top.slug && u.field == top.field;
+    (*fits && *conf >= threshold && answers.iter().all(|(u, _, _)| same(u))).then(|| {
+        tr.log(|| {
+            format!(
+                "judged alone, only {} / {} answers ({conf:.2})",
+                top.slug, top.field
+            )
+        });
+        Decision::Answer {
+            unit: top.clone(),
+            confidence: *conf,
+        }
+    })
+}
+
+/// A page to be judged alone by [`settle`].
+struct Judged {
+    hit: NameHit,
+    /// Multiplies its answer's confidence.
+    weight: f32,
+    /// The question names it (else only the topic points at it).
+    named: bool,
+}
+
+/// Pages the topic points at, judged as if named (their own name words
+/// masked), weighted by how much of the question their text covers.
+fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
+    pages
+        .iter()
+        .map(|&page| {
+            let units = units::page_units_with(
+                &ctx.searcher,
+                ctx.snap,
+                &ctx.snap.gen.catalog.pages[page].slug,
+            );
+            let hit = NameHit {
+                page,
+                strength: 1.0,
+                named: true,
+                full: true,
+                positions: hits
+                    .iter()
+                    .find(|h| h.page == page)
+                    .map(|h| h.positions.clone())
+                    .unwrap_or_default(),
+            };
+            Judged {
+                hit,
+                weight: 1.0 - ctx.uncovered_by(&units),
+                named: false,
+            }
+        })
+        .collect()
+}
+
 /// Several services named apart: a comparison.
 fn several(ctx: &Ctx, named: &[NameHit], tr: &mut Trace) -> Decision {
     // Words that named each page, as stems.
@@ -946,6 +1114,18 @@ fn several(ctx: &Ctx, named: &[NameHit], tr: &mut Trace) -> Decision {
                 return ctx.answer(&scored, 0.8);
             }
         }
+    }
+    let hits: Vec<Judged> = pages
+        .iter()
+        .filter_map(|&p| named.iter().find(|h| h.page == p))
+        .map(|h| Judged {
+            hit: h.clone(),
+            weight: 1.0,
+            named: true,
+        })
+        .collect();
+    if let Some(d) = settle(ctx, &hits, tr) {
+        return d;
     }
     // Several names that all point at the same words: the same name on two pages.
     ctx.clarify(pages.iter().map(|&p| (p, 1.0)).collect(), tr)
@@ -1055,6 +1235,9 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
                 .unwrap_or(0.0)
         };
         tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &cat_pages), tr) {
+            return d;
+        }
         return ctx.clarify(cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
     }
     if ctx.asks_offer() && hits.iter().all(|h| h.named) {
@@ -1161,6 +1344,10 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
                 tr,
             );
         }
+        let pages: Vec<usize> = close.iter().map(|c| c.0).collect();
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &pages), tr) {
+            return d;
+        }
         return ctx.clarify(close, tr);
     }
     // A page that covers most of the topic, or clearly more than any other.
@@ -1209,13 +1396,14 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     // When a field is clearly asked, the unit must be about it too.
     let field_asked = ctx.fs.max() >= 1.0;
     let about = |s: &Scored| (s.t >= 0.3 || s.overlap >= 0.5) && (!field_asked || s.f >= 0.5);
-    let Some(best) = page_units
-        .iter()
-        .cloned()
-        .map(|u| ctx.score(u))
-        .filter(|s| about(s))
-        .max_by(|a, b| a.rank().total_cmp(&b.rank()))
-    else {
+    let Some(best) = ctx.pick(
+        page_units
+            .iter()
+            .cloned()
+            .map(|u| ctx.score(u))
+            .filter(|s| about(s))
+            .collect(),
+    ) else {
         return cannot_say(
             "the page is about it, but no unit of it says what is asked",
             tr,

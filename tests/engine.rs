@@ -296,3 +296,17 @@ fn a_tie_goes_to_the_label_the_question_echoes() {
     let r = engine.answer("do you do payment plans for night guards");
     assert_eq!(r.field.as_deref(), Some("Do you offer financing?"), "{r:?}");
 }
+
+/// No service named and no field asked: one page covers the question, and
+/// a unit whose own text says it answers though its label fits nothing.
+/// (`tests/fixtures/by-text`)
+#[test]
+fn with_no_field_asked_a_unit_whose_text_says_it_answers() {
+    let (_tmp, engine) = common::engine(&common::fixture("by-text"));
+    let r = engine.answer("how warm is the pool");
+    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("The water"), "{r:?}");
+    // A greeting is still only a greeting.
+    let r = engine.answer("good morning!!");
+    assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
+}

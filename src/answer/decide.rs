@@ -1388,14 +1388,23 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let cannot_say = |why: &str, tr: &mut Trace| {
         ask_which(tr).unwrap_or_else(|| ctx.fallback(cov1 * 0.5, why, tr))
     };
-    if best_f < 0.5 {
-        return cannot_say("no row or FAQ entry of the page fits what is asked", tr);
-    }
     // No service was named, so the unit itself must be about the question's
     // subject, not only its page: the best of those that are.
-    // When a field is clearly asked, the unit must be about it too.
+    // When a field is clearly asked, the unit must be about it too; when
+    // none is ("how warm is the pool"), a unit whose own text covers most
+    // of the question may say it though no label fits.
     let field_asked = ctx.fs.max() >= 1.0;
-    let about = |s: &Scored| (s.t >= 0.3 || s.overlap >= 0.5) && (!field_asked || s.f >= 0.5);
+    if best_f < 0.5 && field_asked {
+        return cannot_say("no row or FAQ entry of the page fits what is asked", tr);
+    }
+    let by_text = best_f < 0.5;
+    let about = |s: &Scored| {
+        if by_text {
+            s.t >= 0.6 || s.overlap >= 0.5
+        } else {
+            (s.t >= 0.3 || s.overlap >= 0.5) && (!field_asked || s.f >= 0.5)
+        }
+    };
     let Some(best) = ctx.pick(
         page_units
             .iter()

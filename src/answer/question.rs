@@ -158,6 +158,16 @@ impl Question {
             }
         }
         for i in 0..toks.len().saturating_sub(1) {
+            // A greeting ("good morning") asks nothing.
+            if toks[i].word == "good"
+                && matches!(
+                    toks[i + 1].word.as_str(),
+                    "morning" | "afternoon" | "evening" | "night" | "day"
+                )
+            {
+                toks[i].stop = true;
+                toks[i + 1].stop = true;
+            }
             if matches!(toks[i].word.as_str(), "last" | "next" | "this")
                 && (is_time_unit(&toks[i + 1].word) || is_time_word(&toks[i + 1].word))
             {

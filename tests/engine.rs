@@ -310,3 +310,18 @@ fn with_no_field_asked_a_unit_whose_text_says_it_answers() {
     let r = engine.answer("good morning!!");
     assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
 }
+
+/// A deal asked on a named service whose page has none: the promotion whose
+/// offer names the service answers; one that names another service never
+/// does. (`tests/fixtures/promotions`)
+#[test]
+fn a_deal_on_a_service_comes_from_the_promotion_that_names_it() {
+    let (_tmp, engine) = common::engine(&common::fixture("promotions"));
+    let r = engine.answer("any lip filler deals going on rn");
+    assert_eq!(r.page.as_deref(), Some("winter-lip-special"), "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Deal"), "{r:?}");
+    let r = engine.answer("is there a botox discount");
+    assert_eq!(r.page.as_deref(), Some("new-client-tox"), "{r:?}");
+    let r = engine.answer("any deals on hydrafacials");
+    assert_ne!(r.field.as_deref(), Some("Deal"), "{r:?}");
+}

@@ -899,6 +899,9 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
             return ctx.answer(&scored, 0.8 * hit.strength);
         }
     }
+    if let Some(d) = promotion_for(ctx, hit, &page_units, tr) {
+        return d;
+    }
     // Rule 5: another page addresses it clearly while this one does not.
     let unsure = conf < cfg.answer.answer_threshold;
     // The page leaves what the question is about unsaid ("advil").
@@ -922,9 +925,12 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
             // question is about, its FAQ heading restates the question, or
             // it is the general entry on exactly the field asked, which the
             // named page leaves unsaid (age limits, cancellation).
-            let field_unsaid_here = ctx
-                .canon_of(&other.unit)
-                .is_some_and(|c| !page_units.iter().any(|u| ctx.canon_of(u) == Some(c)));
+            // (a field every service may share: a promotion's offer is not
+            // one, it speaks only for the services it names).
+            let field_unsaid_here = ctx.canon_of(&other.unit).is_some_and(|c| {
+                ctx.engine.fields.is_general(c)
+                    && !page_units.iter().any(|u| ctx.canon_of(u) == Some(c))
+            });
             let own_words = (!ctx.topic.is_empty() && covered >= 0.5)
                 || other.overlap >= 0.6
                 || (general
@@ -1064,6 +1070,88 @@ fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
             }
         })
         .collect()
+}
+
+/// A deal asked on a named service whose page has none ("any lip filler
+/// deals"): a live promotion whose offer (or name) names the service
+/// speaks for it, and answers as if it had been named; several are
+/// offered. A promotion that does not name the service never answers.
+fn promotion_for(
+    ctx: &Ctx,
+    hit: &NameHit,
+    page_units: &[Unit],
+    tr: &mut Trace,
+) -> Option<Decision> {
+    let offer = ctx.engine.fields.canon_of_name("Offer")?;
+    if ctx.fs.scores.get(offer).copied().unwrap_or(0.0) < 1.0
+        || page_units.iter().any(|u| ctx.canon_of(u) == Some(offer))
+    {
+        return None;
+    }
+    let pages = &ctx.snap.gen.catalog.pages;
+    let names: Vec<Vec<String>> = pages[hit.page]
+        .names
+        .iter()
+        .map(|n| text::stems(n))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let offer_unit = |p: usize| {
+        let own_names = ctx.name_stems(p);
+        units::page_units_with(&ctx.searcher, ctx.snap, &pages[p].slug)
+            .into_iter()
+            .filter(|u| ctx.canon_of(u) == Some(offer))
+            .find(|u| {
+                names.iter().any(|n| {
+                    n.iter()
+                        .all(|s| u.text_stems.contains(s) || own_names.contains(s))
+                })
+            })
+    };
+    let found: Vec<usize> = ctx.snap.canon_pages[offer]
+        .iter()
+        .copied()
+        .filter(|&p| p != hit.page && offer_unit(p).is_some())
+        .collect();
+    match found.as_slice() {
+        [] => None,
+        [p] => {
+            tr.log(|| {
+                format!(
+                    "a deal on the named service: the promotion {}",
+                    pages[*p].slug
+                )
+            });
+            let promo = NameHit {
+                page: *p,
+                strength: hit.strength,
+                named: true,
+                full: true,
+                positions: hit.positions.clone(),
+            };
+            let mut lines = Vec::new();
+            let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
+            let alone = build_ctx(
+                ctx.engine,
+                ctx.snap,
+                ctx.parsed.clone(),
+                std::slice::from_ref(&promo),
+                &mut sub,
+            );
+            let d = single(&alone, &promo, &mut sub);
+            for l in lines {
+                tr.log(|| format!("  promotion: {l}"));
+            }
+            // Its own best unit when it has one, else its offer.
+            match d {
+                Decision::Answer { .. } => Some(d),
+                _ => offer_unit(*p).map(|u| ctx.answer(&ctx.score(u), 0.8)),
+            }
+        }
+        _ => {
+            tr.log(|| "a deal on the named service: several promotions name it".into());
+            Some(ctx.clarify(found.iter().map(|p| (*p, 1.0)).collect(), tr))
+        }
+    }
 }
 
 /// Several services named apart: a comparison.

@@ -198,6 +198,7 @@ const STOPWORDS: &[&str] = &[
     "need",
     "next",
     "night",
+    "no",
     "normally",
     "now",
     "of",

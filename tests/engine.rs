@@ -325,3 +325,17 @@ fn a_deal_on_a_service_comes_from_the_promotion_that_names_it() {
     let r = engine.answer("any deals on hydrafacials");
     assert_ne!(r.field.as_deref(), Some("Deal"), "{r:?}");
 }
+
+/// A general page named beside a service names a field of the service:
+/// the service's page answers, not a choice between the two.
+/// (`tests/fixtures/general-named`)
+#[test]
+fn a_general_page_named_beside_a_service_is_a_field_of_it() {
+    let (_tmp, engine) = common::engine(&common::fixture("general-named"));
+    let r = engine.answer("how much is a cleaning if i dont have insurance");
+    assert_eq!(r.page.as_deref(), Some("cleanings"), "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Price"), "{r:?}");
+    // Named alone, the general page still answers.
+    let r = engine.answer("which insurance plans do you take");
+    assert_eq!(r.page.as_deref(), Some("insurance"), "{r:?}");
+}

@@ -251,6 +251,23 @@ pub fn decide(
         }
         Mode::Context(_) => {}
     }
+    // A general page named beside a service by a field's own words ("will
+    // my insurance pay for veneers", "cancel my filler appt") names a field
+    // of the service, not a second subject: the service's page answers, and
+    // the general page only where it leaves the field unsaid (rule 5).
+    if named.iter().any(|h| snap.service[h.page]) && named.iter().any(|h| !snap.service[h.page]) {
+        let used = engine.fields.score(&q, &[]).used;
+        let by_field = |h: &NameHit| {
+            !snap.service[h.page] && !h.positions.is_empty() && h.positions.iter().all(|&p| used[p])
+        };
+        if named.iter().any(by_field) {
+            tr.log(|| {
+                "a general page named by a field's words beside a service: a field of the service"
+                    .into()
+            });
+            named.retain(|h| !by_field(h));
+        }
+    }
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
     let ctx = build_ctx(engine, snap, q, &named, &mut tr);

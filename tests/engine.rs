@@ -339,3 +339,15 @@ fn a_general_page_named_beside_a_service_is_a_field_of_it() {
     let r = engine.answer("which insurance plans do you take");
     assert_eq!(r.page.as_deref(), Some("insurance"), "{r:?}");
 }
+
+/// A section's list page named ("any specials") that cannot say it: the
+/// pages in the section are offered. (`tests/fixtures/promotions`)
+#[test]
+fn a_named_section_offers_its_pages() {
+    let (_tmp, engine) = common::engine(&common::fixture("promotions"));
+    let r = engine.answer("do u have any specials going on");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut pages: Vec<&str> = r.options.iter().map(|c| c.page.as_str()).collect();
+    pages.sort();
+    assert_eq!(pages, ["new-client-tox", "winter-lip-special"], "{r:?}");
+}

@@ -967,9 +967,48 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     }
     if conf >= cfg.answer.answer_threshold {
         ctx.answer(&best, conf)
+    } else if let Some(d) = section_children(ctx, hit, tr) {
+        d
     } else {
         ctx.fallback(conf, "the named service's page does not answer this", tr)
     }
+}
+
+/// A section's list page named ("any specials going on") that cannot say
+/// it: the pages in the section speak. One that alone answers does; else a
+/// few are offered (more than `MAX_FIELD_CHOICES`: none).
+fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision> {
+    let pages = &ctx.snap.gen.catalog.pages;
+    let section = &pages[hit.page];
+    if section.kind != crate::content::PageKind::Section {
+        return None;
+    }
+    let dir = section
+        .path
+        .rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))?;
+    let children: Vec<usize> = (0..pages.len())
+        .filter(|&p| p != hit.page && pages[p].path.starts_with(&dir))
+        .collect();
+    if children.is_empty() || children.len() > MAX_FIELD_CHOICES {
+        return None;
+    }
+    tr.log(|| format!("a section named: its {} pages speak", children.len()));
+    let judged: Vec<Judged> = children
+        .iter()
+        .map(|&page| Judged {
+            hit: NameHit {
+                page,
+                ..hit.clone()
+            },
+            weight: 1.0,
+            named: true,
+        })
+        .collect();
+    if let Some(d) = settle(ctx, &judged, tr) {
+        return Some(d);
+    }
+    (children.len() >= 2).then(|| ctx.clarify(children.iter().map(|&p| (p, 1.0)).collect(), tr))
 }
 
 /// Before offering a choice: each page judged as if it alone were named.

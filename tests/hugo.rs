@@ -504,3 +504,14 @@ fn published_pages_agree_with_hugo() {
         assert_eq!(not_rendered, hugo_unrendered, "{}", root.display());
     }
 }
+
+/// "email address" asks for an email, which the business data does not hold:
+/// not the street address.
+#[test]
+fn an_email_address_is_not_the_street_address() {
+    let (_tmp, engine) = engine();
+    let r = engine.answer("whats your email address");
+    assert_ne!(r.field.as_deref(), Some("address"), "{r:?}");
+    let (page, field, _) = answered(&engine, "whats your address");
+    assert_eq!((page.as_str(), field.as_str()), ("business", "address"));
+}

@@ -1606,7 +1606,13 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         }
     }
     let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
-    let Some(best) = best.filter(|b| b.f >= 0.9) else {
+    // A row of another field than the one asked, found by a shared word
+    // ("email address" is not the Address row), does not answer.
+    let asked_other = |b: &Scored| {
+        ctx.canon_of(&b.unit)
+            .is_some_and(|c| ctx.eff[c] < 1.0 && ctx.fs.max() >= 1.0)
+    };
+    let Some(best) = best.filter(|b| b.f >= 0.9 && !asked_other(b)) else {
         return ctx.fallback(0.2, "a field was asked but no page has it", tr);
     };
     // Rivals: other pages that have the same field (from the catalog, not

@@ -108,9 +108,6 @@ struct Ctx<'a> {
     snap: &'a Snapshot,
     searcher: Searcher,
     q: Question,
-    /// The question as parsed before any name was masked or typo
-    /// corrected, for judging one page alone.
-    parsed: Question,
     fs: super::fields::FieldScores,
     /// Question positions that name the service.
     mask: Vec<bool>,
@@ -228,25 +225,13 @@ pub fn decide(
                     .find(|h| h.page == pi)
                     .map(|h| h.positions.clone())
                     .unwrap_or_default();
-                named = vec![NameHit {
-                    page: pi,
-                    strength: 1.0,
-                    named: true,
-                    full: true,
-                    positions,
-                }];
+                named = vec![NameHit::as_if_named(pi, 1.0, positions)];
             }
         }
         Mode::Context(Some(slug)) if named.is_empty() => {
             if let Some(&pi) = snap.slugs.get(slug) {
                 tr.log(|| format!("no service named: follow-up on {slug}"));
-                named = vec![NameHit {
-                    page: pi,
-                    strength: 0.9,
-                    named: true,
-                    full: true,
-                    positions: Vec::new(),
-                }];
+                named = vec![NameHit::as_if_named(pi, 0.9, Vec::new())];
             }
         }
         Mode::Context(_) => {}
@@ -584,11 +569,9 @@ impl Ctx<'_> {
         scored
             .into_iter()
             .filter(|s| s.rank() >= top - TIE)
-            .max_by(|a, b| {
-                self.label_echo(&a.unit)
-                    .total_cmp(&self.label_echo(&b.unit))
-                    .then(a.rank().total_cmp(&b.rank()))
-            })
+            .map(|s| (self.label_echo(&s.unit), s))
+            .max_by(|(ea, a), (eb, b)| ea.total_cmp(eb).then(a.rank().total_cmp(&b.rank())))
+            .map(|(_, s)| s)
     }
 
     /// Share of `unit`'s label words (small words included) the question
@@ -600,7 +583,7 @@ impl Ctx<'_> {
         let hit = unit
             .field_stems
             .iter()
-            .filter(|s| self.parsed.toks.iter().any(|t| t.has_stem(s)))
+            .filter(|s| self.q.toks.iter().any(|t| t.has_stem(s)))
             .count();
         hit as f32 / unit.field_stems.len() as f32
     }
@@ -768,7 +751,6 @@ fn build_ctx<'a>(
     tr: &mut Trace,
 ) -> Ctx<'a> {
     let cfg = engine.config();
-    let parsed = q.clone();
     let searcher = snap.gen.reader.searcher();
     let n_docs = searcher.num_docs().max(1) as f32;
     let mut mask = vec![false; q.toks.len()];
@@ -789,7 +771,9 @@ fn build_ctx<'a>(
     for (i, t) in q.toks.iter_mut().enumerate() {
         if !t.stop && !mask[i] && units::idf(&searcher, snap, &t.stem).is_none() {
             if let Some(s) = engine.fields.correct(&t.word, cfg.answer.typo_min_len) {
-                t.alts.push(s);
+                if !t.alts.contains(&s) {
+                    t.alts.push(s);
+                }
             }
         }
     }
@@ -858,7 +842,6 @@ fn build_ctx<'a>(
         snap,
         searcher,
         q,
-        parsed,
         fs,
         mask,
         topic,
@@ -997,10 +980,7 @@ fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision
     let judged: Vec<Judged> = children
         .iter()
         .map(|&page| Judged {
-            hit: NameHit {
-                page,
-                ..hit.clone()
-            },
+            hit: NameHit::as_if_named(page, hit.strength, hit.positions.clone()),
             weight: 1.0,
             named: true,
         })
@@ -1014,7 +994,7 @@ fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision
 /// Before offering a choice: each page judged as if it alone were named.
 /// When only one of them answers (or all that answer give the same unit: a
 /// general page speaking for each), that answer stands. "can i clean my
-/// night guard in boiling water" names the cleanings page too, but only the
+/// night guard in hot water" names the cleanings page too, but only the
 /// night guard page says it. When two answer, the client may mean either
 /// ("is prp painful": both PRP pages say), so the choice is offered.
 ///
@@ -1022,23 +1002,16 @@ fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision
 /// question names; for a page only the topic points at, the share of the
 /// question its text covers, since nothing else vouches for it.
 fn settle(ctx: &Ctx, hits: &[Judged], tr: &mut Trace) -> Option<Decision> {
+    // Judging each page costs a whole single-page decision: a long list is
+    // not a choice anyone would be offered anyway.
+    if hits.len() > MAX_FIELD_CHOICES {
+        return None;
+    }
     let threshold = ctx.cfg().answer.answer_threshold;
     let mut answers: Vec<(Unit, f32, bool)> = Vec::new();
     for Judged { hit, weight, named } in hits {
-        let mut lines = Vec::new();
-        let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
-        let alone = build_ctx(
-            ctx.engine,
-            ctx.snap,
-            ctx.parsed.clone(),
-            std::slice::from_ref(hit),
-            &mut sub,
-        );
-        let d = single(&alone, hit, &mut sub);
         let slug = &ctx.snap.gen.catalog.pages[hit.page].slug;
-        for l in lines {
-            tr.log(|| format!("  alone {slug}: {l}"));
-        }
+        let (alone, d) = judge_alone(ctx, hit, &format!("alone {slug}"), tr);
         if let Decision::Answer { unit, confidence } = d {
             // Judged alone, a page that has its own good unit may still
             // hand over to another page in the choice: then both have
@@ -1068,6 +1041,13 @@ fn settle(ctx: &Ctx, hits: &[Judged], tr: &mut Trace) -> Option<Decision> {
             let s = ctx.score(unit.clone());
             let says = s.f >= 0.5 || s.overlap >= 0.5;
             let about = s.t >= 0.3 || s.overlap >= 0.5;
+            // Two different answers: the client chooses.
+            if answers
+                .first()
+                .is_some_and(|(u, _, _)| u.slug != unit.slug || u.field != unit.field)
+            {
+                return None;
+            }
             answers.push((unit, confidence * weight, *named || (says && about)));
         }
     }
@@ -1086,6 +1066,31 @@ fn settle(ctx: &Ctx, hits: &[Judged], tr: &mut Trace) -> Option<Decision> {
             confidence: *conf,
         }
     })
+}
+
+/// Decides for `hit`'s page as if the question named only it (its own
+/// name words masked, the others' words back in the topic); the trace
+/// lines are kept under `label`.
+fn judge_alone<'a>(
+    ctx: &Ctx<'a>,
+    hit: &NameHit,
+    label: &str,
+    tr: &mut Trace,
+) -> (Ctx<'a>, Decision) {
+    let mut lines = Vec::new();
+    let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
+    let alone = build_ctx(
+        ctx.engine,
+        ctx.snap,
+        ctx.q.clone(),
+        std::slice::from_ref(hit),
+        &mut sub,
+    );
+    let d = single(&alone, hit, &mut sub);
+    for l in lines {
+        tr.log(|| format!("  {label}: {l}"));
+    }
+    (alone, d)
 }
 
 /// A page to be judged alone by [`settle`].
@@ -1108,17 +1113,12 @@ fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
                 ctx.snap,
                 &ctx.snap.gen.catalog.pages[page].slug,
             );
-            let hit = NameHit {
-                page,
-                strength: 1.0,
-                named: true,
-                full: true,
-                positions: hits
-                    .iter()
-                    .find(|h| h.page == page)
-                    .map(|h| h.positions.clone())
-                    .unwrap_or_default(),
-            };
+            let positions = hits
+                .iter()
+                .find(|h| h.page == page)
+                .map(|h| h.positions.clone())
+                .unwrap_or_default();
+            let hit = NameHit::as_if_named(page, 1.0, positions);
             Judged {
                 hit,
                 weight: 1.0 - ctx.uncovered_by(&units),
@@ -1177,30 +1177,12 @@ fn promotion_for(
                     pages[*p].slug
                 )
             });
-            let promo = NameHit {
-                page: *p,
-                strength: hit.strength,
-                named: true,
-                full: true,
-                positions: hit.positions.clone(),
-            };
-            let mut lines = Vec::new();
-            let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
-            let alone = build_ctx(
-                ctx.engine,
-                ctx.snap,
-                ctx.parsed.clone(),
-                std::slice::from_ref(&promo),
-                &mut sub,
-            );
-            let d = single(&alone, &promo, &mut sub);
-            for l in lines {
-                tr.log(|| format!("  promotion: {l}"));
-            }
+            let promo = NameHit::as_if_named(*p, hit.strength, hit.positions.clone());
+            let (_, d) = judge_alone(ctx, &promo, "promotion", tr);
             // Its own best unit when it has one, else its offer.
             match d {
                 Decision::Answer { .. } => Some(d),
-                _ => offer_unit(*p).map(|u| ctx.answer(&ctx.score(u), 0.8)),
+                _ => offer_unit(*p).map(|u| ctx.answer(&ctx.score(u), 0.8 * hit.strength)),
             }
         }
         _ => {
@@ -1609,8 +1591,13 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
     // A row of another field than the one asked, found by a shared word
     // ("email address" is not the Address row), does not answer.
     let asked_other = |b: &Scored| {
-        ctx.canon_of(&b.unit)
-            .is_some_and(|c| ctx.eff[c] < 1.0 && ctx.fs.max() >= 1.0)
+        let info = ctx.info(&b.unit.field);
+        let asked = |c: usize| ctx.eff[c] >= 1.0;
+        let fields_of_it = match b.unit.kind {
+            UnitKind::Row => info.row.map(|c| vec![c]).unwrap_or_default(),
+            _ => info.heading.iter().map(|(c, _)| *c).collect(),
+        };
+        ctx.fs.max() >= 1.0 && !fields_of_it.is_empty() && !fields_of_it.into_iter().any(asked)
     };
     let Some(best) = best.filter(|b| b.f >= 0.9 && !asked_other(b)) else {
         return ctx.fallback(0.2, "a field was asked but no page has it", tr);

@@ -29,6 +29,20 @@ pub struct NameHit {
     pub positions: Vec<usize>,
 }
 
+impl NameHit {
+    /// A page taken as named outright (a follow-up's service, a page in a
+    /// choice judged alone), with the question positions that stand for it.
+    pub fn as_if_named(page: usize, strength: f32, positions: Vec<usize>) -> NameHit {
+        NameHit {
+            page,
+            strength,
+            named: true,
+            full: true,
+            positions,
+        }
+    }
+}
+
 struct Name {
     words: Vec<String>,
     stems: Vec<String>,

@@ -456,6 +456,21 @@ mod tests {
     }
 
     #[test]
+    fn greetings_pronouns_and_filler_ask_nothing() {
+        let q = Question::new(
+            "good morning! her kid w no insurance tho, trying every option",
+            &Default::default(),
+        );
+        let asked: Vec<&str> = q
+            .toks
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.word.as_str())
+            .collect();
+        assert_eq!(asked, ["kid", "insurance", "option"]);
+    }
+
+    #[test]
     fn long_questions_are_cut() {
         let q = Question::new(&"word ".repeat(5000), &Default::default());
         assert_eq!(q.toks.len(), MAX_WORDS);

@@ -7,20 +7,28 @@
 //!    from; a longer name wins over a name inside it ("prp microneedling" over
 //!    "microneedling"). A name shared by several services and followed by a
 //!    category noun ("laser treatments") names the category, not a service.
-//! 3. Two services named apart: a FAQ entry comparing them answers, else the
-//!    reply asks which one.
+//! 3. Two services named apart: a FAQ entry comparing them answers; else
+//!    each is judged alone, and when only one of them answers, it does;
+//!    else the reply asks which one. A general page named by a field's own
+//!    words ("insurance") beside a service is a field of the service.
 //! 4. Within the page, the unit whose field the question asks for (field
 //!    vocabulary, row names, FAQ headings) and whose text covers the rest of
 //!    the question ranks first.
 //! 5. When the named page does not address the question but a general page
 //!    does clearly (policies, aftercare: age limits, alcohol, flying), that
-//!    page answers, on its own words only; another service's page never does.
+//!    page answers, on its own words only (or on a `general` field the named
+//!    page leaves unsaid); another service's page never does, except a live
+//!    promotion whose offer names the service, for a deal asked. A named
+//!    section that cannot say it offers its pages.
 //! 6. No service named: a clinic fact (hours, address) the site's business
 //!    data holds answers; else the pages whose text covers what the question
 //!    is about compete; one clear winner answers from a unit that is itself
 //!    about the subject, several close ones are offered, none is a fallback.
 //!    When the winner has no unit that says what is asked but other services
-//!    cover the subject as fully, those services are offered. Only a field
+//!    cover the subject as fully, those services are offered. With no field
+//!    asked, a unit whose own text covers most of the question may answer
+//!    though no label fits ("how warm is the pool"). Before offering pages,
+//!    each is judged alone (rule 3). Only a field
 //!    asked, and a few services (up to `MAX_FIELD_CHOICES`) have it: offered
 //!    too; many: a fallback.
 //!    A question mostly about words the content never uses is a fallback.

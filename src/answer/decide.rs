@@ -1111,8 +1111,13 @@ struct Judged {
 }
 
 /// Pages the topic points at, judged as if named (their own name words
-/// masked), weighted by how much of the question their text covers.
+/// masked), weighted by how much of the question their text covers. None
+/// when there are more than [`settle`] judges (a tag shared by thousands of
+/// pages must not load them all).
 fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
+    if pages.len() > MAX_FIELD_CHOICES {
+        return Vec::new();
+    }
     pages
         .iter()
         .map(|&page| {

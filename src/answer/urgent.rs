@@ -134,6 +134,8 @@ mod tests {
             "fell on the ice and my tooth came out",
             "got punched in the jaw and now my teeth dont line up",
             "still bleeding after the extraction, gone through 5 gauzes",
+            "the sore on my heel is turning black at the edges",
+            "my fingers went ice cold and kind of blue an hour ago",
         ] {
             assert!(check(q).is_some(), "{q}");
         }
@@ -142,6 +144,8 @@ mod tests {
             "does my vision plan cover contacts",
             "got a floater years ago, still there, nothing new",
             "some pink spit the day after my tooth was pulled",
+            "my feet smell bad by the end of the day, any tips",
+            "do you treat a black toenail from running",
         ] {
             assert!(check(q).is_none(), "{q}");
         }

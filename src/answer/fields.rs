@@ -376,6 +376,17 @@ mod tests {
     }
 
     #[test]
+    fn slang_for_a_price_needs_its_whole_phrase() {
+        assert_eq!(best("whats the damage for botox"), "Cost");
+        let c = Config::default();
+        let m = FieldMatcher::new(&c);
+        let q = Question::new("did i damage my teeth", &Default::default());
+        let s = m.score(&q, &vec![false; q.toks.len()]);
+        let cost = m.canon_of_name("Cost").unwrap();
+        assert!(s.scores[cost] < 1.0, "{:?}", s.scores);
+    }
+
+    #[test]
     fn field_word_typos_are_read_as_meant() {
         let m = FieldMatcher::new(&Config::default());
         assert_eq!(m.correct("sesions", 4), Some(text::stem("sessions")));

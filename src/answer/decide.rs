@@ -562,6 +562,15 @@ impl Ctx<'_> {
         })
     }
 
+    /// The units of catalog page `page` (cached per generation).
+    fn units_of(&self, page: usize) -> Vec<Unit> {
+        units::page_units_with(
+            &self.searcher,
+            self.snap,
+            &self.snap.gen.catalog.pages[page].slug,
+        )
+    }
+
     fn best_on_page(&self, slug: &str) -> (Vec<Unit>, Option<Scored>) {
         let units = units::page_units_with(&self.searcher, self.snap, slug);
         let best = self.pick(units.iter().cloned().map(|u| self.score(u)).collect());
@@ -602,13 +611,7 @@ impl Ctx<'_> {
     fn candidates(&self, named: &[usize], n: usize) -> Vec<super::reply::Candidate> {
         let mut scored: Vec<Scored> = named
             .iter()
-            .flat_map(|&p| {
-                units::page_units_with(
-                    &self.searcher,
-                    self.snap,
-                    &self.snap.gen.catalog.pages[p].slug,
-                )
-            })
+            .flat_map(|&p| self.units_of(p))
             .chain(
                 units::search(&self.searcher, self.snap, &self.search_stems(), 20)
                     .into_iter()
@@ -1121,11 +1124,7 @@ fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
     pages
         .iter()
         .map(|&page| {
-            let units = units::page_units_with(
-                &ctx.searcher,
-                ctx.snap,
-                &ctx.snap.gen.catalog.pages[page].slug,
-            );
+            let units = ctx.units_of(page);
             let positions = hits
                 .iter()
                 .find(|h| h.page == page)
@@ -1166,7 +1165,7 @@ fn promotion_for(
         .collect();
     let offer_unit = |p: usize| {
         let own_names = ctx.name_stems(p);
-        units::page_units_with(&ctx.searcher, ctx.snap, &pages[p].slug)
+        ctx.units_of(p)
             .into_iter()
             .filter(|u| ctx.canon_of(u) == Some(offer))
             .find(|u| {
@@ -1176,14 +1175,14 @@ fn promotion_for(
                 })
             })
     };
-    let found: Vec<usize> = ctx.snap.canon_pages[offer]
+    let found: Vec<(usize, Unit)> = ctx.snap.canon_pages[offer]
         .iter()
-        .copied()
-        .filter(|&p| p != hit.page && offer_unit(p).is_some())
+        .filter(|&&p| p != hit.page)
+        .filter_map(|&p| offer_unit(p).map(|u| (p, u)))
         .collect();
     match found.as_slice() {
         [] => None,
-        [p] => {
+        [(p, deal)] => {
             tr.log(|| {
                 format!(
                     "a deal on the named service: the promotion {}",
@@ -1195,12 +1194,12 @@ fn promotion_for(
             // Its own best unit when it has one, else its offer.
             match d {
                 Decision::Answer { .. } => Some(d),
-                _ => offer_unit(*p).map(|u| ctx.answer(&ctx.score(u), 0.8 * hit.strength)),
+                _ => Some(ctx.answer(&ctx.score(deal.clone()), 0.8 * hit.strength)),
             }
         }
         _ => {
             tr.log(|| "a deal on the named service: several promotions name it".into());
-            Some(ctx.clarify(found.iter().map(|p| (*p, 1.0)).collect(), tr))
+            Some(ctx.clarify(found.iter().map(|(p, _)| (*p, 1.0)).collect(), tr))
         }
     }
 }
@@ -1406,11 +1405,7 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let mut ranked: Vec<(usize, f32, f32, Vec<Unit>)> = pages
         .into_iter()
         .map(|p| {
-            let units = units::page_units_with(
-                &ctx.searcher,
-                ctx.snap,
-                &ctx.snap.gen.catalog.pages[p].slug,
-            );
+            let units = ctx.units_of(p);
             let hint = hits
                 .iter()
                 .find(|h| h.page == p && !h.named)

@@ -122,9 +122,14 @@ fn config(content: &Path, index: &Path) -> Config {
     c
 }
 
+/// The dev questions, or the file `FRONTDESK_BENCH_QUESTIONS` names (to
+/// profile a few slow questions alone).
 fn questions() -> Vec<frontdesk::eval::Item> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions.yaml");
-    frontdesk::eval::load(&path).expect("tests/questions.yaml loads")
+    let path = std::env::var_os("FRONTDESK_BENCH_QUESTIONS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/questions.yaml"),
+        PathBuf::from,
+    );
+    frontdesk::eval::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A `/proc/self/status` value in kB (`VmRSS`, `VmHWM`), 0 where unavailable.

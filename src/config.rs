@@ -137,6 +137,9 @@ pub enum ValueShape {
 }
 
 impl ValueShape {
+    /// Every shape, for reading a unit's once.
+    pub const ALL: [ValueShape; 2] = [ValueShape::Money, ValueShape::Minutes];
+
     /// Whether `text` holds a value of this shape.
     pub fn found_in(self, text: &str) -> bool {
         match self {

@@ -485,7 +485,10 @@ impl Ctx<'_> {
         let f = if unit.kind == UnitKind::Paragraph || self.topic.is_empty() {
             f
         } else {
-            let shape = self.engine.fields.shape_credit(&self.fs.scores, &unit.text);
+            let shape = self
+                .engine
+                .fields
+                .shape_credit(&self.fs.scores, &unit.shapes);
             if shape > f && about_subject() {
                 shape
             } else {
@@ -780,7 +783,11 @@ fn build_ctx<'a>(
     // Typos of field words ("sesions", "recovry"): words the content does
     // not know that are one or two edits from a phrase word.
     for (i, t) in q.toks.iter_mut().enumerate() {
-        if !t.stop && !mask[i] && units::idf(&searcher, snap, &t.stem).is_none() {
+        if !t.stop && !mask[i] && !t.typo_checked {
+            t.typo_checked = true;
+            if units::idf(&searcher, snap, &t.stem).is_some() {
+                continue;
+            }
             if let Some(s) = engine.fields.correct(&t.word, cfg.answer.typo_min_len) {
                 if !t.alts.contains(&s) {
                     t.alts.push(s);

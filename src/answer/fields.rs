@@ -10,7 +10,7 @@
 //! Botox hurt?" is a Pain Level entry without anyone saying so.
 
 use super::question::{Phrase, PhraseIndex, Question};
-use crate::config::{Config, FieldSpec};
+use crate::config::{Config, FieldSpec, ValueShape};
 use crate::text;
 
 /// Weight of a strong phrase of `n` words; weak phrases count `WEAK` of it.
@@ -276,15 +276,15 @@ impl FieldMatcher {
         self.canons.len()
     }
 
-    /// How strongly `text` answers the fields asked by its values' shape
-    /// alone ("Nitrous oxide: $45 per visit" for "how much"): `SHAPE` of
-    /// the asked field's score (at most 1), 0 when no asked field has a
-    /// value shape the text holds.
-    pub fn shape_credit(&self, scores: &[f32], text: &str) -> f32 {
+    /// How strongly a unit whose text holds values of `shapes` answers the
+    /// fields asked by those shapes alone ("Nitrous oxide: $45 per visit"
+    /// for "how much"): `SHAPE` of the asked field's score (at most 1), 0
+    /// when no asked field has a value shape the text holds.
+    pub fn shape_credit(&self, scores: &[f32], shapes: &[ValueShape]) -> f32 {
         self.canons
             .iter()
             .zip(scores)
-            .filter(|(c, &s)| s >= 1.0 && c.value.iter().any(|v| v.found_in(text)))
+            .filter(|(c, &s)| s >= 1.0 && c.value.iter().any(|v| shapes.contains(v)))
             .map(|(_, &s)| SHAPE * s.min(1.0))
             .fold(0.0, f32::max)
     }

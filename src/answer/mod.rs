@@ -54,6 +54,11 @@ pub(crate) struct Snapshot {
     /// Each page's units, read from the index the first time a question
     /// needs them (bounded by the content's size).
     pub page_units: Vec<std::sync::OnceLock<Vec<units::Unit>>>,
+    /// Each indexed unit by segment and doc id, read from the doc store the
+    /// first time a search or a page hits it: a warm question decompresses
+    /// no stored block (the generation's reader never reloads, so addresses
+    /// are stable).
+    pub docs: Vec<Vec<std::sync::OnceLock<units::Unit>>>,
     /// Head word -> the one service that is the parent of the others sharing
     /// it (see [`Snapshot::parents`]); worked out on first use.
     parents: std::sync::OnceLock<HashMap<String, usize>>,
@@ -151,6 +156,13 @@ impl Snapshot {
         });
         let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
         let n_pages = gen.catalog.pages.len();
+        let docs = gen
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| (0..r.max_doc()).map(|_| Default::default()).collect())
+            .collect();
         // The matcher has stemmed every name already.
         let name_stems = (0..n_pages).map(|p| names.page_stems(p)).collect();
         Snapshot {
@@ -164,6 +176,7 @@ impl Snapshot {
             service: t.service,
             taught: t.taught,
             page_units: (0..n_pages).map(|_| Default::default()).collect(),
+            docs,
             parents: Default::default(),
         }
     }

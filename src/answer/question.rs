@@ -43,6 +43,9 @@ pub struct Tok {
     /// Stems of what `[terms]` says the word also means.
     pub alts: Vec<String>,
     pub stop: bool,
+    /// Typo correction has looked at this word already (it is the same for
+    /// every page a choice judges alone).
+    pub typo_checked: bool,
 }
 
 impl Tok {
@@ -147,6 +150,7 @@ impl Question {
                     stop: text::is_stopword(&word) || is_number_or_time(&word),
                     word,
                     alts,
+                    typo_checked: false,
                 }
             })
             .collect();
@@ -245,6 +249,7 @@ impl Phrase {
 
     /// Every occurrence of the phrase in `q`, as the positions of its words
     /// (gaps excluded), leftmost first, one per start position.
+    #[cfg(test)]
     pub fn matches(&self, q: &Question) -> Vec<Vec<usize>> {
         (0..q.toks.len())
             .filter_map(|start| self.match_at(q, start, 0, Vec::new()))

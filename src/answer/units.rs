@@ -1,6 +1,7 @@
 //! Units fetched from the index, with the stems the scorers need.
 
 use super::Snapshot;
+use crate::config::ValueShape;
 use crate::content::UnitKind;
 
 use tantivy::collector::TopDocs;
@@ -24,6 +25,21 @@ pub struct UnitDoc {
     pub field_stems: Vec<String>,
     /// Stems of the text.
     pub text_stems: Vec<String>,
+    /// The value shapes its text holds ("$45": money), found once on read.
+    pub shapes: Vec<ValueShape>,
+}
+
+/// The unit at `addr`, from the snapshot's cache, read on first use.
+fn unit_at(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<Unit> {
+    let slot = snap
+        .docs
+        .get(addr.segment_ord as usize)?
+        .get(addr.doc_id as usize)?;
+    if let Some(u) = slot.get() {
+        return Some(u.clone());
+    }
+    let u = std::sync::Arc::new(read(searcher, snap, addr)?);
+    Some(slot.get_or_init(|| u).clone())
 }
 
 fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDoc> {
@@ -57,6 +73,10 @@ fn read(searcher: &Searcher, snap: &Snapshot, addr: DocAddress) -> Option<UnitDo
             .collect(),
         field,
         plain: stored_kind == "qa",
+        shapes: ValueShape::ALL
+            .into_iter()
+            .filter(|v| v.found_in(&text))
+            .collect(),
         text,
         source: get(f.source),
     })
@@ -78,16 +98,11 @@ pub fn page_units_with(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<
         return Vec::new();
     };
     snap.page_units[page]
-        .get_or_init(|| {
-            read_page(searcher, snap, slug)
-                .into_iter()
-                .map(std::sync::Arc::new)
-                .collect()
-        })
+        .get_or_init(|| read_page(searcher, snap, slug))
         .clone()
 }
 
-fn read_page(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
+fn read_page(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<Unit> {
     let q = TermQuery::new(
         Term::from_field_text(snap.gen.fields.slug, slug),
         IndexRecordOption::Basic,
@@ -95,9 +110,9 @@ fn read_page(searcher: &Searcher, snap: &Snapshot, slug: &str) -> Vec<UnitDoc> {
     let Ok(top) = searcher.search(&q, &TopDocs::with_limit(1000).order_by_score()) else {
         return Vec::new();
     };
-    let mut units: Vec<UnitDoc> = top
+    let mut units: Vec<Unit> = top
         .into_iter()
-        .filter_map(|(_, a)| read(searcher, snap, a))
+        .filter_map(|(_, a)| unit_at(searcher, snap, a))
         .collect();
     units.sort_by_key(|u| (u.addr.segment_ord, u.addr.doc_id));
     units
@@ -137,7 +152,7 @@ pub fn search(
         return Vec::new();
     };
     top.into_iter()
-        .filter_map(|(score, a)| read(searcher, snap, a).map(|u| (score, std::sync::Arc::new(u))))
+        .filter_map(|(score, a)| unit_at(searcher, snap, a).map(|u| (score, u)))
         .collect()
 }
 

@@ -5,12 +5,17 @@
 //! framed as information ("what signs should I watch for") does not fire,
 //! because nothing is happening to the client.
 
-use super::question::{Phrase, Question};
+use super::question::{Phrase, PhraseIndex, Question};
 use crate::config::Urgent;
 
 /// Compiled urgent rules.
 pub struct UrgentRules {
-    rules: Vec<(String, Vec<Vec<Phrase>>)>,
+    /// Each rule's groups, as positions in `phrases`.
+    rules: Vec<(String, Vec<Vec<usize>>)>,
+    /// Every phrase of every rule, looked up by first word: a question meets
+    /// only the phrases that start with one of its words.
+    phrases: Vec<Phrase>,
+    index: PhraseIndex,
     informational: Vec<Phrase>,
     happening: Vec<Phrase>,
 }
@@ -22,12 +27,31 @@ impl UrgentRules {
                 .filter_map(|p| Phrase::compile(p))
                 .collect::<Vec<_>>()
         };
+        let mut phrases = Vec::new();
+        let rules = cfg
+            .rules
+            .iter()
+            .map(|r| {
+                let groups = r
+                    .all
+                    .iter()
+                    .map(|g| {
+                        compile(g)
+                            .into_iter()
+                            .map(|p| {
+                                phrases.push(p);
+                                phrases.len() - 1
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (r.name.clone(), groups)
+            })
+            .collect();
         UrgentRules {
-            rules: cfg
-                .rules
-                .iter()
-                .map(|r| (r.name.clone(), r.all.iter().map(|g| compile(g)).collect()))
-                .collect(),
+            rules,
+            index: PhraseIndex::new(&phrases),
+            phrases,
             informational: compile(&cfg.informational),
             happening: compile(&cfg.happening),
         }
@@ -40,9 +64,15 @@ impl UrgentRules {
         {
             return None;
         }
+        let mut hit = vec![false; self.phrases.len()];
+        for (p, start) in self.index.starts(q) {
+            if !hit[p] && affirmed_at(&self.phrases[p], q, start) {
+                hit[p] = true;
+            }
+        }
         self.rules
             .iter()
-            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|p| affirmed(p, q))))
+            .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|&p| hit[p])))
             .map(|(name, _)| name.as_str())
     }
 }
@@ -53,15 +83,11 @@ const NEGATIONS: &[&str] = &[
     "hasnt",
 ];
 
-/// Whether `p` occurs in `q` other than right after a negation: "no fever
-/// tho" does not say there is a fever.
-fn affirmed(p: &Phrase, q: &Question) -> bool {
-    // Most phrases do not occur at all: the cheap test first.
-    p.occurs(q)
-        && p.matches(q).iter().any(|span| {
-            let start = span.first().copied().unwrap_or(0);
-            !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
-        })
+/// Whether `p` occurs in `q` at word `start`, not right after a negation:
+/// "no fever tho" does not say there is a fever.
+fn affirmed_at(p: &Phrase, q: &Question, start: usize) -> bool {
+    p.match_from(q, start).is_some()
+        && !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
 }
 
 #[cfg(test)]

@@ -355,3 +355,19 @@ fn a_named_section_offers_its_pages() {
     pages.sort();
     assert_eq!(pages, ["new-client-tox", "winter-lip-special"], "{r:?}");
 }
+
+/// "last week" says when, not how long results last; what is normal after
+/// a visit is what the page's after-visit row says; "the charge" on a
+/// cancellation is its fee, not how to cancel. (`tests/fixtures/when-words`)
+#[test]
+fn time_words_normal_afterwards_and_a_cancellation_charge() {
+    let (_tmp, engine) = common::engine(&common::fixture("when-words"));
+    let r = engine.answer("got a filling last week and it feels sensitive, is that normal");
+    assert_eq!(r.field.as_deref(), Some("After the Visit"), "{r:?}");
+    let r = engine.answer("how long do fillings last");
+    assert_eq!(r.field.as_deref(), Some("How Long They Last"), "{r:?}");
+    let r = engine.answer("whats the charge if i cancel last minute");
+    assert_eq!(r.field.as_deref(), Some("Short-notice fee"), "{r:?}");
+    let r = engine.answer("need to cancel tomorrow morning's appointment, will i get charged");
+    assert_eq!(r.page.as_deref(), Some("cancellation"), "{r:?}");
+}

@@ -410,7 +410,7 @@ impl Ctx<'_> {
                 .toks
                 .iter()
                 .enumerate()
-                .any(|(i, t)| !self.mask[i] && t.has_stem(s))
+                .any(|(i, t)| !self.mask[i] && !self.q.is_when(i) && t.has_stem(s))
         };
         let f = match unit.kind {
             UnitKind::Row => {

@@ -129,8 +129,9 @@ impl FieldMatcher {
                 if span.len() == 1 && skip.get(span[0]).copied().unwrap_or(false) {
                     continue;
                 }
-                // "3 hrs ago" is when, not a question about opening hours.
-                if span.len() == 1 && q.is_measure(span[0]) {
+                // "3 hrs ago" is when, not a question about opening hours;
+                // "last week" is not how long results last.
+                if span.len() == 1 && (q.is_measure(span[0]) || q.is_when(span[0])) {
                     continue;
                 }
                 if span.iter().all(|&i| used[i]) {

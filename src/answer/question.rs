@@ -104,8 +104,19 @@ fn is_time_unit(word: &str) -> bool {
     )
 }
 
-/// "night", "weekend", "monday": a time, after "last" or "next".
+/// "last", "next", "tomorrow": before a time word, when something happens
+/// ("tomorrow morning", "last week").
+fn is_relative(word: &str) -> bool {
+    matches!(
+        word,
+        "last" | "next" | "this" | "tomorrow" | "tomorrows" | "yesterday" | "yesterdays"
+    )
+}
+
+/// "night", "weekend", "monday" (or "mornings"): a time, after "last" or
+/// "next".
 fn is_time_word(word: &str) -> bool {
+    let word = word.strip_suffix('s').unwrap_or(word);
     matches!(
         word,
         "night"
@@ -172,7 +183,7 @@ impl Question {
                 toks[i].stop = true;
                 toks[i + 1].stop = true;
             }
-            if matches!(toks[i].word.as_str(), "last" | "next" | "this")
+            if is_relative(&toks[i].word)
                 && (is_time_unit(&toks[i + 1].word) || is_time_word(&toks[i + 1].word))
             {
                 toks[i].stop = true;
@@ -193,6 +204,16 @@ impl Question {
     /// "20 min"): it says how long, not what is asked about.
     pub fn is_measure(&self, i: usize) -> bool {
         i > 0 && is_number_or_time(&self.toks[i - 1].word) && is_time_unit(&self.toks[i].word)
+    }
+
+    /// Whether word `i` is part of "last week", "next time", "this
+    /// morning": when something happens, so "last" there does not ask how
+    /// long results last.
+    pub fn is_when(&self, i: usize) -> bool {
+        let timed = |w: &str| is_time_unit(w) || is_time_word(w);
+        let t = &self.toks;
+        (is_relative(&t[i].word) && t.get(i + 1).is_some_and(|n| timed(&n.word)))
+            || (i > 0 && is_relative(&t[i - 1].word) && timed(&t[i].word))
     }
 
     /// The words joined by single spaces (the normalised text).

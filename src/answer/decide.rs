@@ -111,6 +111,16 @@ impl Scored {
     }
 }
 
+/// What one question looks up more than once.
+#[derive(Default)]
+struct Memo {
+    idf: std::cell::RefCell<HashMap<String, Option<f32>>>,
+    searches: std::cell::RefCell<Vec<Searched>>,
+}
+
+/// A search's stems and limit, and its hits.
+type Searched = (Vec<String>, usize, Vec<(f32, Unit)>);
+
 struct Ctx<'a> {
     engine: &'a Engine,
     snap: &'a Snapshot,
@@ -122,7 +132,9 @@ struct Ctx<'a> {
     topic: Vec<TopicTok>,
     /// The topic plus the field-phrase words at half weight.
     evidence: Vec<TopicTok>,
-    idf_cache: std::cell::RefCell<HashMap<String, Option<f32>>>,
+    /// Looked-up IDFs and searches, shared with the contexts a choice's
+    /// pages are judged in (the same question: the same answers).
+    memo: std::rc::Rc<Memo>,
     /// Field scores with partner fields filled in (a page without Anesthesia
     /// answers a numbing question from Pain Level).
     eff: Vec<f32>,
@@ -263,7 +275,7 @@ pub fn decide(
     }
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
-    let ctx = build_ctx(engine, snap, q, &named, &mut tr);
+    let ctx = build_ctx(engine, snap, q, &named, Default::default(), &mut tr);
     let decision = match distinct.len() {
         0 => unnamed(&ctx, &hits, &mut tr),
         1 => single(&ctx, &named[0], &mut tr),
@@ -390,12 +402,28 @@ impl Ctx<'_> {
 
     /// IDF of a stem, looked up once per question.
     fn idf_opt(&self, stem: &str) -> Option<f32> {
-        if let Some(v) = self.idf_cache.borrow().get(stem) {
+        if let Some(v) = self.memo.idf.borrow().get(stem) {
             return *v;
         }
         let v = units::idf(&self.searcher, self.snap, stem);
-        self.idf_cache.borrow_mut().insert(stem.to_string(), v);
+        self.memo.idf.borrow_mut().insert(stem.to_string(), v);
         v
+    }
+
+    /// [`units::search`], run once per question for the same stems.
+    fn search(&self, stems: &[String], limit: usize) -> Vec<(f32, Unit)> {
+        let memo = &self.memo.searches;
+        if let Some((_, _, hits)) = memo
+            .borrow()
+            .iter()
+            .find(|(s, l, _)| *l == limit && s.as_slice() == stems)
+        {
+            return hits.clone();
+        }
+        let hits = units::search(&self.searcher, self.snap, stems, limit);
+        memo.borrow_mut()
+            .push((stems.to_vec(), limit, hits.clone()));
+        hits
     }
 
     fn idf(&self, stem: &str) -> f32 {
@@ -616,7 +644,7 @@ impl Ctx<'_> {
             .iter()
             .flat_map(|&p| self.units_of(p))
             .chain(
-                units::search(&self.searcher, self.snap, &self.search_stems(), 20)
+                self.search(&self.search_stems(), 20)
                     .into_iter()
                     .map(|(_, u)| u),
             )
@@ -733,7 +761,7 @@ impl Ctx<'_> {
         }
         stems.sort();
         stems.dedup();
-        units::search(&self.searcher, self.snap, &stems, 40)
+        self.search(&stems, 40)
             .into_iter()
             .filter_map(|(_, u)| {
                 self.page_index(&u.slug)
@@ -762,6 +790,7 @@ fn build_ctx<'a>(
     snap: &'a Snapshot,
     mut q: Question,
     named: &[NameHit],
+    memo: std::rc::Rc<Memo>,
     tr: &mut Trace,
 ) -> Ctx<'a> {
     let cfg = engine.config();
@@ -865,7 +894,7 @@ fn build_ctx<'a>(
         topic,
         evidence,
         eff,
-        idf_cache: Default::default(),
+        memo,
         max_idf,
     }
 }
@@ -1102,6 +1131,7 @@ fn judge_alone<'a>(
         ctx.snap,
         ctx.q.clone(),
         std::slice::from_ref(hit),
+        ctx.memo.clone(),
         &mut sub,
     );
     let d = single(&alone, hit, &mut sub);
@@ -1351,7 +1381,7 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     if let Some(r) = business_fact(ctx, hits, tr) {
         return r;
     }
-    let found = units::search(&ctx.searcher, ctx.snap, &stems, 60);
+    let found = ctx.search(&stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
     if ctx.topic.is_empty() {
         return field_only(ctx, &scored, hits, tr);

@@ -371,3 +371,15 @@ fn time_words_normal_afterwards_and_a_cancellation_charge() {
     let r = engine.answer("need to cancel tomorrow morning's appointment, will i get charged");
     assert_eq!(r.page.as_deref(), Some("cancellation"), "{r:?}");
 }
+
+/// A field asked of no service, on more services than a choice can hold:
+/// the closest few are offered, not "I'm not sure".
+/// (`tests/fixtures/many-prices`)
+#[test]
+fn a_field_on_many_services_offers_the_closest_few() {
+    let (_tmp, engine) = common::engine(&common::fixture("many-prices"));
+    let r = engine.answer("how much is a session");
+    assert_eq!(r.kind, Kind::Clarify, "{r:?}");
+    let max = engine.config().answer.max_options;
+    assert!((2..=max).contains(&r.options.len()), "{r:?}");
+}

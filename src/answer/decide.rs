@@ -1700,8 +1700,8 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         )
     });
     if rivals > 0 {
-        // A few services have it: ask which one. Many: the question is too
-        // general to offer a useful choice.
+        // Services have it: ask which one (the closest few, however many
+        // have it: a choice helps more than "I'm not sure").
         let mut pages: Vec<(usize, f32)> = Vec::new();
         for s in std::iter::once(best).chain(scored.iter().filter(|s| s.f >= best.f - 0.2)) {
             if let Some(p) = ctx.page_index(&s.unit.slug) {
@@ -1714,7 +1714,7 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
             .map(|c| ctx.snap.canon_pages[c].len())
             .unwrap_or(0)
             .max(pages.len());
-        if pages.len() >= 2 && total <= MAX_FIELD_CHOICES {
+        if pages.len() >= 2 {
             tr.log(|| format!("the asked field is on {total} services: ask which"));
             return ctx.clarify(pages, tr);
         }

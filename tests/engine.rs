@@ -383,3 +383,20 @@ fn a_field_on_many_services_offers_the_closest_few() {
     let max = engine.config().answer.max_options;
     assert!((2..=max).contains(&r.options.len()), "{r:?}");
 }
+
+/// Getting ready for a visit is its own field (pre-care): "before my ...
+/// appointment" and "prepare" find the page's before-your-visit row, not
+/// who should not have it. (`tests/fixtures/preparation`)
+#[test]
+fn preparation_is_answered_by_the_before_your_visit_row() {
+    let (_tmp, engine) = common::engine(&common::fixture("preparation"));
+    for q in [
+        "can i wax before my laser appointment",
+        "how should i prepare for laser hair removal",
+    ] {
+        let r = engine.answer(q);
+        assert_eq!(r.field.as_deref(), Some("Before Your Session"), "{r:?}");
+    }
+    let r = engine.answer("is laser hair removal ok while pregnant");
+    assert_eq!(r.field.as_deref(), Some("Not Suitable For"), "{r:?}");
+}

@@ -400,3 +400,29 @@ fn preparation_is_answered_by_the_before_your_visit_row() {
     let r = engine.answer("is laser hair removal ok while pregnant");
     assert_eq!(r.field.as_deref(), Some("Not Suitable For"), "{r:?}");
 }
+
+/// How soon a treatment works is its own field beside how long it lasts;
+/// a site's one "Results" row answers both. A word a field phrase used
+/// ("start working") does not restate another field's label ("How it
+/// Works"). (`tests/fixtures/onset`)
+#[test]
+fn how_soon_it_works_and_how_long_it_lasts() {
+    let (_tmp, engine) = common::engine(&common::fixture("onset"));
+    let field = |q: &str| engine.answer(q).field;
+    assert_eq!(
+        field("how long till botox kicks in").as_deref(),
+        Some("Onset")
+    );
+    assert_eq!(
+        field("how long does botox last").as_deref(),
+        Some("Longevity of Results")
+    );
+    assert_eq!(
+        field("when does xeomin start working").as_deref(),
+        Some("Results")
+    );
+    assert_eq!(
+        field("how does xeomin work").as_deref(),
+        Some("How it Works")
+    );
+}

@@ -456,7 +456,20 @@ impl Ctx<'_> {
                 // restates ("what happens at the first visit" for "how long
                 // is the first visit") counts for less, by the weight of the
                 // words shared.
-                let found: Vec<bool> = content.iter().map(|s| in_question(s)).collect();
+                // A word a field phrase used ("start working") says which
+                // field is asked: a row of a field of its own ("How it
+                // Works") is not restated by it.
+                let own_field = self.info(&unit.field).row.is_some();
+                let skip =
+                    |i: usize| self.mask[i] || self.q.is_when(i) || (own_field && self.fs.used[i]);
+                let restated = |s: &str| {
+                    self.q
+                        .toks
+                        .iter()
+                        .enumerate()
+                        .any(|(i, t)| !skip(i) && t.has_stem(s))
+                };
+                let found: Vec<bool> = content.iter().map(|s| restated(s)).collect();
                 let direct = if content.is_empty() || !found.contains(&true) {
                     0.0
                 } else if !found.contains(&false) {

@@ -133,6 +133,7 @@ mod tests {
             "new rash and sores in my mouth since the antibiotic",
             "my jaw swelling is spreading toward my eye",
             "my son knocked out his front tooth at hockey",
+            "had surgery on my knee monday and it hurts like crazy tonight",
         ] {
             assert!(check(q).is_some(), "{q}");
         }
@@ -142,6 +143,7 @@ mod tests {
             "a few small blisters after laser, is that normal",
             "i pee a little when i jump, can physio help",
             "my lips are still swollen on day 2",
+            "does the surgery hurt a lot",
         ] {
             assert!(check(q).is_none(), "{q}");
         }

@@ -358,7 +358,8 @@ fn a_named_section_offers_its_pages() {
 
 /// "last week" says when, not how long results last; what is normal after
 /// a visit is what the page's after-visit row says; "the charge" on a
-/// cancellation is its fee, not how to cancel. (`tests/fixtures/when-words`)
+/// cancellation is its fee, not how to cancel; how to sleep while healing
+/// is aftercare. (`tests/fixtures/when-words`)
 #[test]
 fn time_words_normal_afterwards_and_a_cancellation_charge() {
     let (_tmp, engine) = common::engine(&common::fixture("when-words"));
@@ -370,6 +371,11 @@ fn time_words_normal_afterwards_and_a_cancellation_charge() {
     assert_eq!(r.field.as_deref(), Some("Short-notice fee"), "{r:?}");
     let r = engine.answer("need to cancel tomorrow morning's appointment, will i get charged");
     assert_eq!(r.page.as_deref(), Some("cancellation"), "{r:?}");
+    // What to do while healing is aftercare; how long off work is downtime.
+    let r = engine.answer("how should i sleep after getting cheek filler");
+    assert_eq!(r.field.as_deref(), Some("Post-Treatment Care"), "{r:?}");
+    let r = engine.answer("how much downtime after cheek filler");
+    assert_eq!(r.field.as_deref(), Some("Downtime"), "{r:?}");
 }
 
 /// A field asked of no service, on more services than a choice can hold:

@@ -79,17 +79,17 @@ fn alpenglow_units_are_all_indexed_clean() {
 /// change does not trip them); they only go up.
 #[test]
 fn alpenglow_accuracy_floor() {
-    floors("alpenglow", 0.71, 0.82, 1.0);
+    floors("alpenglow", 0.73, 0.84, 1.0);
 }
 
 #[test]
 fn physio_accuracy_floor() {
-    floors("physio", 0.49, 0.64, 1.0);
+    floors("physio", 0.54, 0.73, 1.0);
 }
 
 #[test]
 fn dermspa_accuracy_floor() {
-    floors("dermspa", 0.60, 0.78, 1.0);
+    floors("dermspa", 0.61, 0.78, 1.0);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn dental_units_are_all_indexed_clean() {
 
 #[test]
 fn dental_accuracy_floor() {
-    floors("dental", 0.53, 0.67, 1.0);
+    floors("dental", 0.56, 0.74, 1.0);
 }
 
 #[test]
@@ -121,14 +121,15 @@ fn eyecare_units_are_all_indexed_clean() {
 
 #[test]
 fn eyecare_accuracy_floor() {
-    floors("eyecare", 0.50, 0.73, 0.92);
+    floors("eyecare", 0.54, 0.77, 1.0);
 }
 
 /// Kept out of all tuning in the session that added it (first run: 44.9%
 /// accuracy, 64.4% precision, urgent 7/13; at the end: 53.7%, 72.3%, 7/13).
 /// Since then only its summary line is read: judging the pages of a choice
 /// alone cost it one answer (52.9%, 69.7%); at the end of the next session
-/// 55.1%, 72.7%, 7/13, and the floors follow.
+/// 55.1%, 72.7%, 7/13; at the end of the one after, 56.6%, 77.8%, 8/13,
+/// and the floors follow.
 #[test]
 fn chiro_units_are_all_indexed_clean() {
     ingestion("chiro");
@@ -136,7 +137,7 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.54, 0.72, 0.53);
+    floors("chiro", 0.56, 0.77, 0.61);
 }
 
 #[test]
@@ -146,9 +147,10 @@ fn podiatry_units_are_all_indexed_clean() {
 
 /// Kept out of all tuning in the session that added it: run once, at the
 /// end (44.9% accuracy, 66.1% precision, urgent 9/13; the session's
-/// starting engine scored 41.9%, 66.0%, 9/13 on it). The floors are that
-/// first run.
+/// starting engine scored 41.9%, 66.0%, 9/13 on it). Since then only its
+/// summary line is read: at the end of the next session 48.5%, 68.9%,
+/// 10/13, and the floors follow.
 #[test]
 fn podiatry_accuracy_floor() {
-    floors("podiatry", 0.44, 0.66, 0.69);
+    floors("podiatry", 0.48, 0.68, 0.76);
 }

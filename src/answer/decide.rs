@@ -28,9 +28,8 @@
 //!    cover the subject as fully, those services are offered. With no field
 //!    asked, a unit whose own text covers most of the question may answer
 //!    though no label fits ("how warm is the pool"). Before offering pages,
-//!    each is judged alone (rule 3). Only a field
-//!    asked, and a few services (up to `MAX_FIELD_CHOICES`) have it: offered
-//!    too; many: a fallback.
+//!    each is judged alone (rule 3). Only a field asked, and services have
+//!    it: the closest few are offered too.
 //!    A question mostly about words the content never uses is a fallback.
 //! 7. Below the confidence threshold the reply is a fallback, never a stretch.
 

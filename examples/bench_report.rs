@@ -27,6 +27,9 @@
 //! `--threads` threads: the workload to run under `valgrind --tool=callgrind`
 //! (with `--threads 1`) or `perf record`.
 //!
+//! `FRONTDESK_BENCH_QUESTIONS=FILE` replaces the dev questions with FILE's
+//! (a question file), to time or profile a few slow questions alone.
+//!
 //! Plain `std::time::Instant`, no criterion: run it in release mode.
 
 #[path = "../benches/support/corpus.rs"]

@@ -115,6 +115,11 @@ pub struct FieldSpec {
     /// any service.
     #[serde(default)]
     pub general: bool,
+    /// The field a promotion's deal is in: a deal asked on a service whose
+    /// page has none is answered by the live promotion whose row of this
+    /// field names the service. The first such field counts.
+    #[serde(default)]
+    pub promotion: bool,
     /// Added once to the field's score when any of its phrases occurs: for
     /// fields whose phrases are the point of any question they appear in.
     #[serde(default)]

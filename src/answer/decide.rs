@@ -1199,7 +1199,7 @@ fn promotion_for(
     page_units: &[Unit],
     tr: &mut Trace,
 ) -> Option<Decision> {
-    let offer = ctx.engine.fields.canon_of_name("Offer")?;
+    let offer = ctx.engine.fields.promotion()?;
     if ctx.fs.scores.get(offer).copied().unwrap_or(0.0) < 1.0
         || page_units.iter().any(|u| ctx.canon_of(u) == Some(offer))
     {

@@ -24,6 +24,7 @@ const SHAPE: f32 = 0.6;
 struct Canon {
     name: String,
     general: bool,
+    promotion: bool,
     boost: f32,
     value: Vec<crate::config::ValueShape>,
     variants: Vec<String>,
@@ -238,6 +239,11 @@ impl FieldMatcher {
         self.canons[canon].general
     }
 
+    /// The field promotions' deals are in (`promotion = true`), if any.
+    pub fn promotion(&self) -> Option<usize> {
+        self.canons.iter().position(|c| c.promotion)
+    }
+
     pub fn name(&self, canon: usize) -> &str {
         &self.canons[canon].name
     }
@@ -341,6 +347,7 @@ fn canon(f: &FieldSpec) -> Canon {
     Canon {
         name: f.name.clone(),
         general: f.general,
+        promotion: f.promotion,
         boost: f.boost,
         value: f.value.clone(),
         variants,

@@ -432,13 +432,15 @@ impl Ctx<'_> {
     fn score(&self, unit: Unit) -> Scored {
         let mut heading_hit = false;
         let mut heading_overlap = 0.0;
-        let in_question = |s: &str| {
-            self.q
-                .toks
-                .iter()
-                .enumerate()
-                .any(|(i, t)| !self.mask[i] && !self.q.is_when(i) && t.has_stem(s))
+        // Whether the question says `s` outside the name and time words;
+        // with `fielded`, also outside the words field phrases used.
+        let said = |s: &str, fielded: bool| {
+            self.q.toks.iter().enumerate().any(|(i, t)| {
+                !(self.mask[i] || self.q.is_when(i) || (fielded && self.fs.used[i]))
+                    && t.has_stem(s)
+            })
         };
+        let in_question = |s: &str| said(s, false);
         let f = match unit.kind {
             UnitKind::Row => {
                 let canon = self
@@ -459,16 +461,7 @@ impl Ctx<'_> {
                 // field is asked: a row of a field of its own ("How it
                 // Works") is not restated by it.
                 let own_field = self.info(&unit.field).row.is_some();
-                let skip =
-                    |i: usize| self.mask[i] || self.q.is_when(i) || (own_field && self.fs.used[i]);
-                let restated = |s: &str| {
-                    self.q
-                        .toks
-                        .iter()
-                        .enumerate()
-                        .any(|(i, t)| !skip(i) && t.has_stem(s))
-                };
-                let found: Vec<bool> = content.iter().map(|s| restated(s)).collect();
+                let found: Vec<bool> = content.iter().map(|s| said(s, own_field)).collect();
                 let direct = if content.is_empty() || !found.contains(&true) {
                     0.0
                 } else if !found.contains(&false) {
@@ -1722,12 +1715,14 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
                 }
             }
         }
-        let total = canon
-            .map(|c| ctx.snap.canon_pages[c].len())
-            .unwrap_or(0)
-            .max(pages.len());
         if pages.len() >= 2 {
-            tr.log(|| format!("the asked field is on {total} services: ask which"));
+            tr.log(|| {
+                let total = canon
+                    .map(|c| ctx.snap.canon_pages[c].len())
+                    .unwrap_or(0)
+                    .max(pages.len());
+                format!("the asked field is on {total} services: ask which")
+            });
             return ctx.clarify(pages, tr);
         }
         return ctx.fallback(

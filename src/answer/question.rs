@@ -43,6 +43,9 @@ pub struct Tok {
     /// Stems of what `[terms]` says the word also means.
     pub alts: Vec<String>,
     pub stop: bool,
+    /// Part of "last week", "tomorrow morning": it says when something
+    /// happens, so it asks no field.
+    pub when: bool,
     /// Typo correction has looked at this word already (it is the same for
     /// every page a choice judges alone).
     pub typo_checked: bool,
@@ -161,6 +164,7 @@ impl Question {
                     stop: text::is_stopword(&word) || is_number_or_time(&word),
                     word,
                     alts,
+                    when: false,
                     typo_checked: false,
                 }
             })
@@ -186,8 +190,10 @@ impl Question {
             if is_relative(&toks[i].word)
                 && (is_time_unit(&toks[i + 1].word) || is_time_word(&toks[i + 1].word))
             {
-                toks[i].stop = true;
-                toks[i + 1].stop = true;
+                for t in &mut toks[i..=i + 1] {
+                    t.stop = true;
+                    t.when = true;
+                }
             }
         }
         Question {
@@ -210,10 +216,7 @@ impl Question {
     /// morning": when something happens, so "last" there does not ask how
     /// long results last.
     pub fn is_when(&self, i: usize) -> bool {
-        let timed = |w: &str| is_time_unit(w) || is_time_word(w);
-        let t = &self.toks;
-        (is_relative(&t[i].word) && t.get(i + 1).is_some_and(|n| timed(&n.word)))
-            || (i > 0 && is_relative(&t[i - 1].word) && timed(&t[i].word))
+        self.toks[i].when
     }
 
     /// The words joined by single spaces (the normalised text).

@@ -432,3 +432,25 @@ fn how_soon_it_works_and_how_long_it_lasts() {
         Some("How it Works")
     );
 }
+
+/// Who pays is the point of a question that also says "pay for": a plan
+/// named beside a price phrase asks the insurance row, and a price asked
+/// without insurance ("self pay", "dont have insurance") asks the price.
+/// (`tests/fixtures/who-pays`)
+#[test]
+fn who_pays_beside_how_much() {
+    let (_tmp, engine) = common::engine(&common::fixture("who-pays"));
+    let field = |q: &str| engine.answer(q).field;
+    assert_eq!(
+        field("will my insurance pay for veneers").as_deref(),
+        Some("Insurance")
+    );
+    assert_eq!(
+        field("how much are veneers if i dont have insurance").as_deref(),
+        Some("Price per Tooth")
+    );
+    assert_eq!(
+        field("how much are veneers").as_deref(),
+        Some("Price per Tooth")
+    );
+}

@@ -194,9 +194,14 @@ impl Snapshot {
             .iter()
             .map(|p| &p.names)
             .chain(gen.catalog.draft_names.iter());
+        let house: Vec<String> = crate::text::words(&config.clinic.name)
+            .iter()
+            .map(|w| crate::text::stem(w))
+            .collect();
         names::NameMatcher::new(
             all_names,
             df,
+            &house,
             config.answer.typo_min_len,
             config.answer.typo2_min_len,
         )

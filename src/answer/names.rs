@@ -80,9 +80,15 @@ fn is_glue(w: &str) -> bool {
 impl NameMatcher {
     /// `names[i]` are the names of page `i`; `text_df` is the number of pages
     /// whose text contains a stem (from the catalog).
+    ///
+    /// `house` are the stems of the clinic's own name ("Cedar Lane Hearing &
+    /// Balance"): its specialty, which every page is about. A name made only
+    /// of them ("Hearing", from "Hearing & Balance Services") names no page
+    /// when the page has another name.
     pub fn new<'a>(
         names: impl IntoIterator<Item = &'a Vec<String>>,
         text_df: HashMap<String, u32>,
+        house: &[String],
         typo_min: usize,
         typo2_min: usize,
     ) -> NameMatcher {
@@ -91,13 +97,22 @@ impl NameMatcher {
         for page_names in names {
             let mut seen: Vec<String> = Vec::new();
             let mut list = Vec::new();
-            for n in page_names {
-                let words: Vec<String> =
-                    text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
-                if words.is_empty() {
+            let stemmed: Vec<(Vec<String>, Vec<String>)> = page_names
+                .iter()
+                .map(|n| {
+                    let words: Vec<String> =
+                        text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
+                    let stems = words.iter().map(|w| text::stem(w)).collect();
+                    (words, stems)
+                })
+                .filter(|(w, _)| !w.is_empty())
+                .collect();
+            let only_house = |stems: &[String]| stems.iter().all(|s| house.contains(s));
+            let keep_house = stemmed.iter().all(|(_, s)| only_house(s));
+            for (words, stems) in stemmed {
+                if !keep_house && only_house(&stems) {
                     continue;
                 }
-                let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
                 for s in &stems {
                     if !seen.contains(s) {
                         seen.push(s.clone());
@@ -461,7 +476,7 @@ mod tests {
         let mut df = HashMap::new();
         df.insert("iv".to_string(), 1);
         df.insert("therapi".to_string(), 2);
-        NameMatcher::new(&names, df, 4, 8)
+        NameMatcher::new(&names, df, &[], 4, 8)
     }
 
     fn top(text: &str) -> Option<(usize, bool)> {
@@ -490,5 +505,24 @@ mod tests {
         assert_eq!(top("iv drip prices"), Some((3, true)));
         // "therapy" alone is shared by two pages: only a hint.
         assert_eq!(top("therapy prices").map(|h| h.1), Some(false));
+    }
+
+    /// The clinic's own name words ("Hearing & Balance") name no page alone.
+    #[test]
+    fn clinic_name_words_do_not_name_a_page_alone() {
+        let names = vec![
+            vec![
+                "Hearing & Balance Services".to_string(),
+                "Hearing".into(),
+                "services".into(),
+            ],
+            vec!["Hearing Aid Fitting".into(), "hearing aids".into()],
+        ];
+        let house = vec![text::stem("hearing"), text::stem("balance")];
+        let m = NameMatcher::new(&names, HashMap::new(), &house, 4, 8);
+        let q = Question::new("how much are hearing aids", &Default::default());
+        let hits = m.find(&q, &|_| false);
+        assert_eq!(hits.first().map(|h| (h.page, h.named)), Some((1, true)));
+        assert!(!hits.iter().any(|h| h.page == 0 && h.named), "{hits:?}");
     }
 }

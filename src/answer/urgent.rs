@@ -178,4 +178,28 @@ mod tests {
             assert!(check(q).is_none(), "{q}");
         }
     }
+
+    #[test]
+    fn ear_red_flags() {
+        for q in [
+            "woke up and cant hear out of my left ear at all",
+            "blood is coming out of my ear after the fall",
+            "the room keeps spinning and i keep throwing up",
+            "a bug crawled in my ear and it hurts",
+            "my son pushed a bead in his ear and hes crying",
+            "got nail polish remover in my ear",
+            "i think my toddler swallowed a hearing aid battery",
+        ] {
+            assert!(check(q).is_some(), "{q}");
+        }
+        for q in [
+            "i can hear people talking but cant follow conversations",
+            "if i ever suddenly lost hearing do you see people same day",
+            "i have wax stuck in my ear, can you take it out",
+            "the room spins for a few seconds when i roll over in bed",
+            "what if my kid swallows a battery",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
+    }
 }

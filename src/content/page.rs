@@ -232,6 +232,11 @@ pub fn parse_page(
     }
     if place.identity != "home" {
         add_name(&mut names, &place.identity.replace(['-', '_'], " "));
+        // The published slug is what the page is called in its address
+        // ("hearing-aids" for hearing-aid-fitting.md).
+        if let Some(slug) = front.slug.as_deref() {
+            add_name(&mut names, &slug.replace(['-', '_', '/'], " "));
+        }
     }
     let page = Page {
         slug: place.identity.clone(),
@@ -336,7 +341,7 @@ mod tests {
 
     #[test]
     fn names_come_from_name_row_title_synonyms_and_slug() {
-        let text = "---\ntitle: \"Micorneedling (Golden Pen)\"\nsynonyms: [needling]\n---\n| A | B |\n|---|---|\n| **Name** | RF Microneedling (Morpheus8) |\n";
+        let text = "---\ntitle: \"Micorneedling (Golden Pen)\"\nsynonyms: [needling]\nslug: rf-needling\n---\n| A | B |\n|---|---|\n| **Name** | RF Microneedling (Morpheus8) |\n";
         let page = page("services/rf-microneedling.md", text);
         assert_eq!(page.display_name, "RF Microneedling (Morpheus8)");
         for n in [
@@ -345,6 +350,7 @@ mod tests {
             "Micorneedling (Golden Pen)",
             "needling",
             "rf microneedling",
+            "rf needling",
         ] {
             assert!(
                 page.names.iter().any(|x| x.eq_ignore_ascii_case(n)),

@@ -37,7 +37,7 @@ struct Stamp {
     valid_from: Option<i64>,
     valid_until: Option<i64>,
 }
-const CATALOG_VERSION: u32 = 11;
+const CATALOG_VERSION: u32 = 12;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.

@@ -454,3 +454,14 @@ fn who_pays_beside_how_much() {
         Some("Price per Tooth")
     );
 }
+
+/// Two pages named by the same word ("batteries": the shop's section and
+/// its batteries page) are one name on two pages, not a comparison whose
+/// answer is a FAQ entry that merely says the word.
+/// (`tests/fixtures/one-name-two-pages`)
+#[test]
+fn one_name_on_two_pages_is_not_a_comparison() {
+    let (_tmp, engine) = common::engine(&common::fixture("one-name-two-pages"));
+    let r = engine.answer("how much r the 312 batteries");
+    assert_eq!(r.field.as_deref(), Some("Size 312"), "{r:?}");
+}

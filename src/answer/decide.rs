@@ -1264,7 +1264,10 @@ fn several(ctx: &Ctx, named: &[NameHit], tr: &mut Trace) -> Decision {
     for h in named {
         let slug = &ctx.snap.gen.catalog.pages[h.page].slug;
         let page_units = units::page_units_with(&ctx.searcher, ctx.snap, slug);
-        for other in named.iter().filter(|o| o.page != h.page) {
+        // Two pages named by the same words ("batteries": the shop and its
+        // batteries page) are one name on two pages, not a comparison.
+        let apart = |o: &&NameHit| o.positions.iter().any(|p| !h.positions.contains(p));
+        for other in named.iter().filter(|o| o.page != h.page).filter(apart) {
             let other_names: Vec<Vec<String>> = ctx.snap.gen.catalog.pages[other.page]
                 .names
                 .iter()

@@ -465,3 +465,22 @@ fn one_name_on_two_pages_is_not_a_comparison() {
     let r = engine.answer("how much r the 312 batteries");
     assert_eq!(r.field.as_deref(), Some("Size 312"), "{r:?}");
 }
+
+/// When the question asks a general field (who pays) more than the field of
+/// the named page's best row (its price), and a general page answers that
+/// field, the general page answers. (`tests/fixtures/general-outranks`)
+#[test]
+fn a_general_field_asked_most_outranks_the_named_pages_row() {
+    let (_tmp, engine) = common::engine(&common::fixture("general-outranks"));
+    let r = engine.answer("will medicare pay for my hearing aids? i just have regular medicare");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (
+            Some("insurance"),
+            Some("Does Medicare pay for hearing aids?")
+        ),
+        "{r:?}"
+    );
+    let r = engine.answer("how much is a hearing aid fitting");
+    assert_eq!(r.field.as_deref(), Some("Price range"), "{r:?}");
+}

@@ -990,8 +990,19 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
                     && other.unit.kind == UnitKind::Faq
                     && other.f >= 1.0)
                 || (general && field_unsaid_here && ctx.restates_label(&other.unit));
+            // The named page's best row answers a field the question asks
+            // less than the one a general page answers ("will medicare pay
+            // for my hearing aids": Insurance over the page's price row).
+            let asked = |u: &Unit| {
+                ctx.canon_of(u)
+                    .and_then(|c| ctx.fs.scores.get(c).copied())
+                    .unwrap_or(0.0)
+            };
+            let outranked =
+                general && field_unsaid_here && asked(&other.unit) >= asked(&best.unit) + 1.0;
             if own_words
                 && ((qo >= 0.6 && qo > quality + 0.2)
+                    || (outranked && qo >= 0.8)
                     || (unsure && qo >= 0.8 && covered > 0.0)
                     || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3))
             {

@@ -484,3 +484,28 @@ fn a_general_field_asked_most_outranks_the_named_pages_row() {
     let r = engine.answer("how much is a hearing aid fitting");
     assert_eq!(r.field.as_deref(), Some("Price range"), "{r:?}");
 }
+
+/// "Do you do X?" about a service we have is answered yes, with what it is
+/// for; but not when something else is asked too, even faintly ("how old do
+/// you have to be for X"): the purpose row does not say that.
+/// (`tests/fixtures/offered`)
+#[test]
+fn do_you_do_x_is_yes_only_when_nothing_else_is_asked() {
+    let (_tmp, engine) = common::engine(&common::fixture("offered"));
+    let r = engine.answer("do you do laser hair removal");
+    assert_eq!((r.kind, r.field.as_deref()), (Kind::Answer, None), "{r:?}");
+    let r = engine.answer("how old do you have to be for laser hair removal");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
+}
+
+/// A word that hints at a service ("peel") does not also ask a field its
+/// phrase shares (peeling skin: Recovery): the hinted service answers only a
+/// field other words ask. (`tests/fixtures/hint-not-field`)
+#[test]
+fn a_hinted_service_word_asks_no_field() {
+    let (_tmp, engine) = common::engine(&common::fixture("hint-not-field"));
+    let r = engine.answer("what kinds of peels do you have");
+    assert_ne!(r.field.as_deref(), Some("Recovery"), "{r:?}");
+    let r = engine.answer("how much is a peel");
+    assert_ne!(r.field.as_deref(), Some("Recovery"), "{r:?}");
+}

@@ -936,8 +936,11 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
             best.unit.field, best.f, best.t, best.rank(), ranks.get(1).copied().unwrap_or(0.0)
         )
     });
-    // "Do you do X?" about a service we have: yes, and what it is for.
-    if ctx.topic.is_empty() && best.f < 1.0 && ctx.asks_offer() {
+    // "Do you do X?" about a service we have: yes, and what it is for. Only
+    // when nothing else is asked, not even faintly: "how old do you have to
+    // be for X" and "what tests do you do at X" ask something the purpose
+    // row does not say.
+    if ctx.topic.is_empty() && ctx.fs.max() < 0.4 && ctx.asks_offer() {
         let purpose = ctx.engine.fields.canon_of_name("Purpose");
         let unit = page_units
             .iter()
@@ -1643,7 +1646,22 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         }
         let slug = ctx.snap.gen.catalog.pages[first].slug.clone();
         let (_, best) = ctx.best_on_page(&slug);
-        if let Some(best) = best.filter(|b| b.f >= 0.9) {
+        // The field must be asked by other words than the hint: "peel" in
+        // "what kinds of peels do you have" is the service, not peeling
+        // skin (Recovery).
+        let mut skip = vec![false; ctx.q.toks.len()];
+        for h in hits.iter().filter(|h| h.page == first) {
+            for &p in &h.positions {
+                skip[p] = true;
+            }
+        }
+        let beyond = ctx.engine.fields.score(&ctx.q, &skip);
+        let asked_beyond = |b: &Scored| {
+            ctx.canon_of(&b.unit)
+                .is_some_and(|c| beyond.scores.get(c).is_some_and(|&v| v >= 1.0))
+                || b.heading_hit
+        };
+        if let Some(best) = best.filter(|b| b.f >= 0.9 && asked_beyond(b)) {
             let conf = (0.3 + 0.7 * best.quality()) * (0.5 + s1).min(1.0);
             tr.log(|| format!("field asked of the one service a word hints at: {slug} -> confidence {conf:.2}"));
             if conf >= ctx.cfg().answer.answer_threshold {

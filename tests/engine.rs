@@ -509,3 +509,21 @@ fn a_hinted_service_word_asks_no_field() {
     let r = engine.answer("how much is a peel");
     assert_ne!(r.field.as_deref(), Some("Recovery"), "{r:?}");
 }
+
+/// A general page answers for a named service only when something of the
+/// question shows in it, or the question asks its field more than the
+/// named page's and by more than one plain phrase: a policy entry that
+/// only shares the field ("how to cancel" for "how far ahead") is a
+/// neighbour. (`tests/fixtures/echo-elsewhere`)
+#[test]
+fn a_general_page_answers_for_a_service_only_on_its_words() {
+    let (_tmp, engine) = common::engine(&common::fixture("echo-elsewhere"));
+    let r = engine.answer("how far ahead do i need to cancel a cleaning");
+    assert_ne!(r.field.as_deref(), Some("How to cancel"), "{r:?}");
+    let r = engine.answer("im 17 can i get a cleaning");
+    assert_eq!(
+        r.field.as_deref(),
+        Some("Is there a minimum age for treatments?"),
+        "{r:?}"
+    );
+}

@@ -1003,12 +1003,30 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
             };
             let outranked =
                 general && field_unsaid_here && asked(&other.unit) >= asked(&best.unit) + 1.0;
+            // Something of the question must show in the other unit (its
+            // topic words or its FAQ wording), or the question must ask the
+            // other unit's field more than the named page's, and by more
+            // than one plain phrase ("im 17 can i get lip filler": the age
+            // FAQ). A field name alone is a neighbour, not an answer.
+            let echoes = covered > 0.01
+                || other.overlap > 0.1
+                || (ctx.topic.is_empty() && ctx.restates_label(&other.unit))
+                || (outranked && other.f > 1.0);
             if own_words
+                && echoes
                 && ((qo >= 0.6 && qo > quality + 0.2)
                     || (outranked && qo >= 0.8)
                     || (unsure && qo >= 0.8 && covered > 0.0)
                     || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3))
             {
+                tr.log(|| {
+                    format!(
+                        "answered elsewhere (f {:.2}): better {}, outranked {outranked}, unsure {unsure}, silent {silent}; covered {covered:.2}, overlap {:.2}, general {general}",
+                        other.f,
+                        qo >= 0.6 && qo > quality + 0.2,
+                        other.overlap
+                    )
+                });
                 let c = (0.3 + 0.7 * qo) * 0.9;
                 return ctx.answer(&other, c);
             }

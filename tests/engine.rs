@@ -527,3 +527,22 @@ fn a_general_page_answers_for_a_service_only_on_its_words() {
         "{r:?}"
     );
 }
+
+/// A section's list of its promotions is not itself a promotion: judging a
+/// promotion alone must not judge the section that lists it, which would
+/// judge the promotion again (a stack overflow on an allergy clinic's site).
+/// (`tests/fixtures/promo-cycle`)
+#[test]
+fn a_promotions_section_is_not_its_pages_deal() {
+    let (_tmp, engine) = common::engine(&common::fixture("promo-cycle"));
+    // Each of these overflowed the stack before (the test binary aborts).
+    for q in [
+        "any specials on new patient testing",
+        "whats the deal with the specials for new patient testing",
+        "any deals on specials",
+        "specials deal",
+    ] {
+        let r = engine.answer(q);
+        assert_ne!(r.kind, Kind::Urgent, "{q}: {r:?}");
+    }
+}

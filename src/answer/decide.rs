@@ -138,6 +138,10 @@ struct Ctx<'a> {
     /// answers a numbing question from Pain Level).
     eff: Vec<f32>,
     max_idf: f32,
+    /// How many pages are being judged alone around this one: a page judged
+    /// alone may judge a promotion or a section's pages alone in turn, and
+    /// those may point back (a promotion naming the section that lists it).
+    depth: usize,
 }
 
 pub fn decide(
@@ -901,6 +905,7 @@ fn build_ctx<'a>(
         eff,
         memo,
         max_idf,
+        depth: 0,
     }
 }
 
@@ -1163,7 +1168,7 @@ fn judge_alone<'a>(
 ) -> (Ctx<'a>, Decision) {
     let mut lines = Vec::new();
     let mut sub = Trace(tr.0.is_some().then_some(&mut lines));
-    let alone = build_ctx(
+    let mut alone = build_ctx(
         ctx.engine,
         ctx.snap,
         ctx.q.clone(),
@@ -1171,12 +1176,25 @@ fn judge_alone<'a>(
         ctx.memo.clone(),
         &mut sub,
     );
-    let d = single(&alone, hit, &mut sub);
+    alone.depth = ctx.depth + 1;
+    let d = if alone.depth > MAX_DEPTH {
+        alone.fallback(
+            0.0,
+            "judged alone too deep: pages that point at each other",
+            &mut sub,
+        )
+    } else {
+        single(&alone, hit, &mut sub)
+    };
     for l in lines {
         tr.log(|| format!("  {label}: {l}"));
     }
     (alone, d)
 }
+
+/// Most pages judged alone inside one another (a choice's page, its
+/// promotion, that promotion's section).
+const MAX_DEPTH: usize = 3;
 
 /// A page to be judged alone by [`settle`].
 struct Judged {
@@ -1249,9 +1267,11 @@ fn promotion_for(
                 })
             })
     };
+    // A section's list of its promotions is not itself the deal; its pages
+    // are (and judging the list would judge this page again).
     let found: Vec<(usize, Unit)> = ctx.snap.canon_pages[offer]
         .iter()
-        .filter(|&&p| p != hit.page)
+        .filter(|&&p| p != hit.page && pages[p].kind != crate::content::PageKind::Section)
         .filter_map(|&p| offer_unit(p).map(|u| (p, u)))
         .collect();
     match found.as_slice() {

@@ -79,12 +79,12 @@ fn alpenglow_units_are_all_indexed_clean() {
 /// change does not trip them); they only go up.
 #[test]
 fn alpenglow_accuracy_floor() {
-    floors("alpenglow", 0.73, 0.84, 1.0);
+    floors("alpenglow", 0.73, 0.87, 1.0);
 }
 
 #[test]
 fn physio_accuracy_floor() {
-    floors("physio", 0.54, 0.73, 1.0);
+    floors("physio", 0.54, 0.75, 1.0);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn dental_units_are_all_indexed_clean() {
 
 #[test]
 fn dental_accuracy_floor() {
-    floors("dental", 0.56, 0.74, 1.0);
+    floors("dental", 0.57, 0.77, 1.0);
 }
 
 #[test]
@@ -121,15 +121,15 @@ fn eyecare_units_are_all_indexed_clean() {
 
 #[test]
 fn eyecare_accuracy_floor() {
-    floors("eyecare", 0.54, 0.77, 1.0);
+    floors("eyecare", 0.54, 0.79, 1.0);
 }
 
 /// Kept out of all tuning in the session that added it (first run: 44.9%
 /// accuracy, 64.4% precision, urgent 7/13; at the end: 53.7%, 72.3%, 7/13).
 /// Since then only its summary line is read: judging the pages of a choice
 /// alone cost it one answer (52.9%, 69.7%); at the end of the next session
-/// 55.1%, 72.7%, 7/13; at the end of the one after, 56.6%, 77.8%, 8/13,
-/// and the floors follow.
+/// 55.1%, 72.7%, 7/13; at the end of the one after, 56.6%, 77.8%, 8/13;
+/// at the end of the next, 56.6%, 79.0%, 8/13, and the floors follow.
 #[test]
 fn chiro_units_are_all_indexed_clean() {
     ingestion("chiro");
@@ -137,7 +137,7 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.56, 0.77, 0.61);
+    floors("chiro", 0.56, 0.78, 0.61);
 }
 
 #[test]
@@ -149,10 +149,11 @@ fn podiatry_units_are_all_indexed_clean() {
 /// end (44.9% accuracy, 66.1% precision, urgent 9/13; the session's
 /// starting engine scored 41.9%, 66.0%, 9/13 on it). Since then only its
 /// summary line is read: at the end of the next session 48.5%, 68.9%,
-/// 10/13, and the floors follow.
+/// 10/13; at the end of the one after, 49.3%, 69.4%, 10/13, and the floors
+/// follow.
 #[test]
 fn podiatry_accuracy_floor() {
-    floors("podiatry", 0.48, 0.68, 0.76);
+    floors("podiatry", 0.49, 0.69, 0.76);
 }
 
 /// Written this session without the engine in view. Its first run, on the
@@ -166,5 +167,15 @@ fn hearing_units_are_all_indexed_clean() {
 
 #[test]
 fn hearing_accuracy_floor() {
-    floors("hearing", 0.43, 0.62, 1.0);
+    floors("hearing", 0.45, 0.68, 1.0);
+}
+
+/// Written in the session that added it without the engine in view, and
+/// kept out of all tuning: run once, at the end (43.5% accuracy, 62.3%
+/// precision, urgent 9/13). The session's starting engine could not finish
+/// it (one question overflowed the stack; counting that one as a fallback,
+/// 42.0%, 67.4%, 9/13). Only the crash was looked into, not the failures.
+#[test]
+fn allergy_accuracy_floor() {
+    floors("allergy", 0.43, 0.62, 0.69);
 }

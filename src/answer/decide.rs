@@ -805,11 +805,8 @@ fn build_ctx<'a>(
     let cfg = engine.config();
     let searcher = snap.gen.reader.searcher();
     let n_docs = searcher.num_docs().max(1) as f32;
-    let mut mask = vec![false; q.toks.len()];
+    let mut mask = name_mask(q.toks.len(), named);
     for h in named {
-        for &p in &h.positions {
-            mask[p] = true;
-        }
         // Other words that mean the service's name ("drip" for "IV").
         let stems = &snap.name_stems[h.page];
         for (i, t) in q.toks.iter().enumerate() {
@@ -1001,11 +998,7 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
             // The named page's best row answers a field the question asks
             // less than the one a general page answers ("will medicare pay
             // for my hearing aids": Insurance over the page's price row).
-            let asked = |u: &Unit| {
-                ctx.canon_of(u)
-                    .and_then(|c| ctx.fs.scores.get(c).copied())
-                    .unwrap_or(0.0)
-            };
+            let asked = |u: &Unit| ctx.fs.of(ctx.canon_of(u));
             let outranked =
                 general && field_unsaid_here && asked(&other.unit) >= asked(&best.unit) + 1.0;
             // Something of the question must show in the other unit (its
@@ -1017,18 +1010,18 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
                 || other.overlap > 0.1
                 || (ctx.topic.is_empty() && ctx.restates_label(&other.unit))
                 || (outranked && other.f > 1.0);
+            let better = qo >= 0.6 && qo > quality + 0.2;
             if own_words
                 && echoes
-                && ((qo >= 0.6 && qo > quality + 0.2)
+                && (better
                     || (outranked && qo >= 0.8)
                     || (unsure && qo >= 0.8 && covered > 0.0)
                     || (silent && general && qo >= 0.6 && covered >= 1.0 - uncovered + 0.3))
             {
                 tr.log(|| {
                     format!(
-                        "answered elsewhere (f {:.2}): better {}, outranked {outranked}, unsure {unsure}, silent {silent}; covered {covered:.2}, overlap {:.2}, general {general}",
+                        "answered elsewhere (f {:.2}): better {better}, outranked {outranked}, unsure {unsure}, silent {silent}; covered {covered:.2}, overlap {:.2}, general {general}",
                         other.f,
-                        qo >= 0.6 && qo > quality + 0.2,
                         other.overlap
                     )
                 });
@@ -1192,6 +1185,17 @@ fn judge_alone<'a>(
     (alone, d)
 }
 
+/// The question positions these name hits stand on.
+fn name_mask<'h>(len: usize, hits: impl IntoIterator<Item = &'h NameHit>) -> Vec<bool> {
+    let mut mask = vec![false; len];
+    for h in hits {
+        for &p in &h.positions {
+            mask[p] = true;
+        }
+    }
+    mask
+}
+
 /// Most pages judged alone inside one another (a choice's page, its
 /// promotion, that promotion's section).
 const MAX_DEPTH: usize = 3;
@@ -1243,9 +1247,7 @@ fn promotion_for(
     tr: &mut Trace,
 ) -> Option<Decision> {
     let offer = ctx.engine.fields.promotion()?;
-    if ctx.fs.scores.get(offer).copied().unwrap_or(0.0) < 1.0
-        || page_units.iter().any(|u| ctx.canon_of(u) == Some(offer))
-    {
+    if ctx.fs.of(Some(offer)) < 1.0 || page_units.iter().any(|u| ctx.canon_of(u) == Some(offer)) {
         return None;
     }
     let pages = &ctx.snap.gen.catalog.pages;
@@ -1687,18 +1689,9 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         // The field must be asked by other words than the hint: "peel" in
         // "what kinds of peels do you have" is the service, not peeling
         // skin (Recovery).
-        let mut skip = vec![false; ctx.q.toks.len()];
-        for h in hits.iter().filter(|h| h.page == first) {
-            for &p in &h.positions {
-                skip[p] = true;
-            }
-        }
+        let skip = name_mask(ctx.q.toks.len(), hits.iter().filter(|h| h.page == first));
         let beyond = ctx.engine.fields.score(&ctx.q, &skip);
-        let asked_beyond = |b: &Scored| {
-            ctx.canon_of(&b.unit)
-                .is_some_and(|c| beyond.scores.get(c).is_some_and(|&v| v >= 1.0))
-                || b.heading_hit
-        };
+        let asked_beyond = |b: &Scored| beyond.of(ctx.canon_of(&b.unit)) >= 1.0 || b.heading_hit;
         if let Some(best) = best.filter(|b| b.f >= 0.9 && asked_beyond(b)) {
             let conf = (0.3 + 0.7 * best.quality()) * (0.5 + s1).min(1.0);
             tr.log(|| format!("field asked of the one service a word hints at: {slug} -> confidence {conf:.2}"));

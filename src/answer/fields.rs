@@ -59,6 +59,13 @@ impl FieldScores {
     pub fn max(&self) -> f32 {
         self.scores.iter().cloned().fold(0.0, f32::max)
     }
+
+    /// How strongly canonical field `canon` is asked (0 for none).
+    pub fn of(&self, canon: Option<usize>) -> f32 {
+        canon
+            .and_then(|c| self.scores.get(c).copied())
+            .unwrap_or(0.0)
+    }
 }
 
 impl FieldMatcher {

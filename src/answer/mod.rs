@@ -194,10 +194,7 @@ impl Snapshot {
             .iter()
             .map(|p| &p.names)
             .chain(gen.catalog.draft_names.iter());
-        let house: Vec<String> = crate::text::words(&config.clinic.name)
-            .iter()
-            .map(|w| crate::text::stem(w))
-            .collect();
+        let house = crate::text::stems(&config.clinic.name);
         names::NameMatcher::new(
             all_names,
             df,

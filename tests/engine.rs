@@ -5,7 +5,10 @@
 //! - a broken page is reported with its path and skipped, the others answer;
 //! - a failed rebuild leaves the previous index answering;
 //! - a draft page is never answered from; TOML front matter is read;
-//! - follow-ups use the previous service; a clarify choice answers that service.
+//! - follow-ups use the previous service; a clarify choice answers that service;
+//! - the tables derived from a generation are cached beside it, read back on
+//!   the next open, and derived again when the file is unreadable or was
+//!   derived under other settings.
 
 mod common;
 
@@ -154,6 +157,59 @@ fn changed_content_is_picked_up() {
         engine.refresh_if_stale().unwrap().is_none(),
         "fresh content is not rebuilt"
     );
+}
+
+/// The answers the cache must not change: named, typo, joined, field only.
+fn replies(engine: &Engine) -> Vec<String> {
+    [
+        "how much is botox",
+        "microneedeling downtime?",
+        "hydra facial cost",
+        "do you have parking",
+        "iv drip prices",
+    ]
+    .iter()
+    .map(|q| format!("{:?}", engine.answer(q)))
+    .collect()
+}
+
+#[test]
+fn derived_tables_are_cached_and_rederived_when_they_do_not_fit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = common::config(&common::shipped_content(), tmp.path());
+    let (engine, _, _) = Engine::open_or_build(config.clone()).unwrap();
+    let derived = index::current(&config.paths.index)
+        .unwrap()
+        .join("derived.bin");
+    let fresh = replies(&engine);
+    let written = std::fs::metadata(&derived)
+        .expect("first open caches")
+        .modified()
+        .unwrap();
+    drop(engine);
+
+    // Read back, not derived again: the same answers, the file untouched.
+    let engine = Engine::open(config.clone()).unwrap();
+    assert_eq!(replies(&engine), fresh);
+    assert_eq!(
+        std::fs::metadata(&derived).unwrap().modified().unwrap(),
+        written
+    );
+
+    // An unreadable file is derived again (and rewritten).
+    std::fs::write(&derived, b"not tables").unwrap();
+    let engine = Engine::open(config.clone()).unwrap();
+    assert_eq!(replies(&engine), fresh);
+    assert!(std::fs::read(&derived).unwrap().len() > 100);
+
+    // Tables derived under another clinic name are not these settings'.
+    let mut other = config.clone();
+    other.clinic.name = "Botox Studio".into();
+    let before = std::fs::read(&derived).unwrap();
+    drop(Engine::open(other).unwrap());
+    assert_ne!(std::fs::read(&derived).unwrap(), before, "re-derived");
+    let engine = Engine::open(config).unwrap();
+    assert_eq!(replies(&engine), fresh);
 }
 
 #[test]

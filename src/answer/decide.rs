@@ -396,7 +396,7 @@ impl Ctx<'_> {
 
     /// Stems of the names of a page (excluded from FAQ heading overlap).
     fn name_stems(&self, page: usize) -> &[String] {
-        &self.snap.name_stems[page]
+        self.snap.name_stems(page)
     }
 
     fn info(&self, field: &str) -> std::borrow::Cow<'_, super::FieldInfo> {
@@ -808,7 +808,7 @@ fn build_ctx<'a>(
     let mut mask = name_mask(q.toks.len(), named);
     for h in named {
         // Other words that mean the service's name ("drip" for "IV").
-        let stems = &snap.name_stems[h.page];
+        let stems = snap.name_stems(h.page);
         for (i, t) in q.toks.iter().enumerate() {
             if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
                 mask[i] = true;

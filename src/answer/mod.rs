@@ -9,6 +9,7 @@
 
 mod compose;
 mod decide;
+mod derived;
 mod fields;
 mod names;
 mod question;
@@ -41,8 +42,9 @@ pub(crate) struct Snapshot {
     /// What each distinct row name / FAQ heading means, worked out once per
     /// generation instead of once per question.
     pub field_info: HashMap<String, FieldInfo>,
-    /// Stems of each page's names.
-    pub name_stems: Vec<Vec<String>>,
+    /// Stems of each page's names, worked out on first use (see
+    /// [`Snapshot::name_stems`]).
+    name_stems: Vec<std::sync::OnceLock<Vec<String>>>,
     /// Each distinct tag (lower-cased): its stems and the pages carrying it.
     pub tags: Vec<(Vec<String>, Vec<usize>)>,
     /// The questions staff taught, compiled.
@@ -71,6 +73,7 @@ pub(crate) struct Snapshot {
 /// section list pages and the site's business facts never are.
 fn services(
     pages: &[index::PageEntry],
+    labels: &[Vec<String>],
     info: &HashMap<String, FieldInfo>,
     fields: &fields::FieldMatcher,
 ) -> Vec<bool> {
@@ -79,7 +82,8 @@ fn services(
     }
     pages
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             if matches!(
                 p.kind,
                 crate::content::PageKind::Section | crate::content::PageKind::Business
@@ -87,7 +91,7 @@ fn services(
                 return false;
             }
             let (mut general, mut service) = (0, 0);
-            for f in &p.fields {
+            for f in labels.get(i).into_iter().flatten() {
                 let canon = info
                     .get(f)
                     .and_then(|i| i.row.or_else(|| i.heading.first().map(|(c, _)| *c)));
@@ -103,7 +107,7 @@ fn services(
 }
 
 /// A row name or FAQ heading, read once.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FieldInfo {
     /// The canonical field a row of this name belongs to.
     pub row: Option<usize>,
@@ -129,32 +133,53 @@ impl FieldInfo {
 
 /// What a snapshot derives from the catalog besides the name matcher.
 struct Tables {
-    slugs: HashMap<String, usize>,
     canon_pages: Vec<Vec<usize>>,
     field_info: HashMap<String, FieldInfo>,
     tags: Vec<(Vec<String>, Vec<usize>)>,
     service: Vec<bool>,
-    taught: taught::TaughtMatcher,
 }
 
 impl Snapshot {
+    /// The snapshot of `gen`: its derived tables from `cached` when they
+    /// were derived under `key`, else derived now (and cached for the next
+    /// open).
     fn new(
-        mut gen: Generation,
+        gen: Generation,
         config: &Config,
         fields: &fields::FieldMatcher,
         terms: &question::Terms,
+        cached: Option<derived::Derived>,
+        key: u64,
     ) -> Snapshot {
-        // Only the name matcher reads these: moved, not copied.
-        let df = std::mem::take(&mut gen.catalog.name_stem_df);
-        let share = std::mem::take(&mut gen.catalog.name_stem_share);
-        // The name matcher is built beside the field tables (each is a
-        // large share of opening a big site).
-        let (names, t) = std::thread::scope(|scope| {
-            let names = scope.spawn(|| Self::name_matcher(&gen, config, df, share));
-            let tables = Self::tables(&gen, fields, terms);
-            (names.join(), tables)
-        });
-        let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let t = match cached.and_then(|d| d.keyed(key)) {
+            Some(d) => d,
+            None => {
+                let d = Self::derive(&gen, config, fields, key);
+                derived::write(
+                    &derived::path(&gen.dir),
+                    &derived::DerivedRef {
+                        key,
+                        names: &d.names,
+                        canon_pages: &d.canon_pages,
+                        field_info: &d.field_info,
+                        tags: &d.tags,
+                        service: &d.service,
+                    },
+                );
+                d
+            }
+        };
+        let names = t
+            .names
+            .with_typos(config.answer.typo_min_len, config.answer.typo2_min_len);
+        let slugs = gen
+            .catalog
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
+        let taught = taught::TaughtMatcher::new(&gen.catalog.taught, terms);
         let n_pages = gen.catalog.pages.len();
         let docs = gen
             .reader
@@ -163,29 +188,61 @@ impl Snapshot {
             .iter()
             .map(|r| (0..r.max_doc()).map(|_| Default::default()).collect())
             .collect();
-        // The matcher has stemmed every name already.
-        let name_stems = (0..n_pages).map(|p| names.page_stems(p)).collect();
         Snapshot {
             gen,
             names,
-            slugs: t.slugs,
+            slugs,
             canon_pages: t.canon_pages,
             field_info: t.field_info,
-            name_stems,
+            name_stems: (0..n_pages).map(|_| Default::default()).collect(),
             tags: t.tags,
             service: t.service,
-            taught: t.taught,
+            taught,
             page_units: (0..n_pages).map(|_| Default::default()).collect(),
             docs,
             parents: Default::default(),
         }
     }
 
+    /// Derives the tables: the name matcher beside the field tables (each is
+    /// a large share of opening a big site).
+    /// A generation whose labels cannot be read (a file removed by hand)
+    /// derives from none: every name still matches, no row name means a
+    /// field; `frontdesk index` restores them.
+    fn derive(
+        gen: &Generation,
+        config: &Config,
+        fields: &fields::FieldMatcher,
+        key: u64,
+    ) -> derived::Derived {
+        let labels = index::labels(gen).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            Default::default()
+        });
+        let (names, t) = std::thread::scope(|scope| {
+            let names = scope.spawn(|| {
+                Self::name_matcher(gen, config, &labels.name_stem_df, &labels.name_stem_share)
+            });
+            let tables = Self::tables(gen, &labels.fields, fields);
+            (names.join(), tables)
+        });
+        let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
+        derived::Derived::new(key, names, t.canon_pages, t.field_info, t.tags, t.service)
+    }
+
+    /// The stems of every name of page `page`, worked out on first use.
+    pub fn name_stems(&self, page: usize) -> &[String] {
+        self.name_stems
+            .get(page)
+            .map(|s| s.get_or_init(|| self.names.page_stems(page)).as_slice())
+            .unwrap_or(&[])
+    }
+
     fn name_matcher(
         gen: &Generation,
         config: &Config,
-        df: HashMap<String, u32>,
-        share: HashMap<String, f32>,
+        df: &HashMap<String, u32>,
+        share: &HashMap<String, f32>,
     ) -> names::NameMatcher {
         // Live pages first (indices match the catalog), then drafts.
         let all_names = gen
@@ -195,28 +252,14 @@ impl Snapshot {
             .map(|p| &p.names)
             .chain(gen.catalog.draft_names.iter());
         let house = crate::text::stems(&config.clinic.name);
-        names::NameMatcher::new(
-            all_names,
-            df,
-            &house,
-            config.answer.typo_min_len,
-            config.answer.typo2_min_len,
-        )
-        .with_own_share(share)
+        names::NameMatcher::new(all_names, df, share, &house)
     }
 
-    fn tables(gen: &Generation, fields: &fields::FieldMatcher, terms: &question::Terms) -> Tables {
-        let slugs = gen
-            .catalog
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
+    fn tables(gen: &Generation, labels: &[Vec<String>], fields: &fields::FieldMatcher) -> Tables {
         let mut canon_pages = vec![Vec::new(); fields.count()];
         let mut field_info: HashMap<String, FieldInfo> = HashMap::new();
-        for (pi, p) in gen.catalog.pages.iter().enumerate() {
-            for f in &p.fields {
+        for (pi, page_fields) in labels.iter().enumerate() {
+            for f in page_fields {
                 let info = field_info
                     .entry(f.clone())
                     .or_insert_with(|| FieldInfo::new(f, fields));
@@ -243,15 +286,12 @@ impl Snapshot {
         }
         let mut tags: Vec<(Vec<String>, Vec<usize>)> = tags.into_values().collect();
         tags.sort();
-        let service = services(&gen.catalog.pages, &field_info, fields);
-        let taught = taught::TaughtMatcher::new(&gen.catalog.taught, terms);
+        let service = services(&gen.catalog.pages, labels, &field_info, fields);
         Tables {
-            slugs,
             canon_pages,
             field_info,
             tags,
             service,
-            taught,
         }
     }
 
@@ -315,6 +355,23 @@ impl Snapshot {
     }
 }
 
+/// Opens the current generation and, beside it, reads the tables derived
+/// from it last time (reading both at once: each is a large share of a cold
+/// start). The tables are dropped when `CURRENT` moved on in between.
+fn load(index_dir: &std::path::Path) -> Result<(Generation, Option<derived::Derived>)> {
+    let guess = index::current(index_dir);
+    std::thread::scope(|s| {
+        let cached = guess
+            .as_deref()
+            .map(|dir| s.spawn(move || derived::read(&derived::path(dir))));
+        let gen = index::open(index_dir);
+        let cached = cached.and_then(|h| h.join().ok()).flatten();
+        let gen = gen?;
+        let same = guess.as_deref() == Some(gen.dir.as_path());
+        Ok((gen, cached.filter(|_| same)))
+    })
+}
+
 /// A service as listed by `/services` and autocomplete.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ServiceSummary {
@@ -349,13 +406,14 @@ pub struct Engine {
 impl Engine {
     /// Opens the current index generation (it must exist).
     pub fn open(mut config: Config) -> Result<Engine> {
-        let gen = index::open(&config.paths.index)?;
+        let (gen, cached) = load(&config.paths.index)?;
         if !config.fill_clinic(&gen.catalog.facts) {
             tracing::warn!("{NO_CONTACT}");
         }
         let fields = fields::FieldMatcher::new(&config);
         let terms = question::Terms::new(&config.terms);
-        let snap = Snapshot::new(gen, &config, &fields, &terms);
+        let key = derived::key(&config);
+        let snap = Snapshot::new(gen, &config, &fields, &terms, cached, key);
         Ok(Engine {
             fields,
             urgent: urgent::UrgentRules::new(&config.urgent),
@@ -423,9 +481,10 @@ impl Engine {
         if current.as_deref() == Some(self.snapshot().gen.dir.as_path()) {
             return Ok(false);
         }
-        let gen = index::open(&self.config.paths.index)?;
-        let snap = Arc::new(Snapshot::new(gen, &self.config, &self.fields, &self.terms));
-        *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap;
+        let (gen, cached) = load(&self.config.paths.index)?;
+        let key = derived::key(&self.config);
+        let snap = Snapshot::new(gen, &self.config, &self.fields, &self.terms, cached, key);
+        *self.snap.write().unwrap_or_else(|e| e.into_inner()) = snap.into();
         Ok(true)
     }
 

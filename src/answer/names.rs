@@ -9,10 +9,18 @@
 //! found on at most two pages ("iv drip" -> IV Therapy), or most of a
 //! multi-word name ("rf tightening"). Anything weaker is only a hint, used to
 //! offer choices.
+//!
+//! The matcher is flat: every string it knows is interned once (sorted, so a
+//! question word is found by binary search) and everything else is arrays of
+//! ids. It is built once per generation and cached beside it (see
+//! [`super::derived`]): reading it back is a few large copies, not the
+//! hundreds of thousands of small strings and hash inserts that building it
+//! from a 10k-page catalog takes.
 
 use super::question::Question;
 use crate::text;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
 
 /// How a page's names matched a question.
 #[derive(Debug, Clone)]
@@ -43,28 +51,113 @@ impl NameHit {
     }
 }
 
+/// Every distinct string the matcher knows, sorted; an id is an index.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Strings {
+    text: String,
+    /// End offset of each string in `text`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn new(set: BTreeSet<String>) -> Strings {
+        let mut s = Strings::default();
+        for w in set {
+            s.text.push_str(&w);
+            s.ends.push(s.text.len() as u32);
+        }
+        s
+    }
+
+    fn get(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn id(&self, s: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid as u32).cmp(s) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// For each string id, a list of page indices.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Postings {
+    /// End offset of each id's list in `pages`.
+    ends: Vec<u32>,
+    pages: Vec<u32>,
+}
+
+impl Postings {
+    fn new(lists: Vec<Vec<u32>>) -> Postings {
+        let mut p = Postings::default();
+        for l in lists {
+            p.pages.extend(l);
+            p.ends.push(p.pages.len() as u32);
+        }
+        p
+    }
+
+    fn get(&self, id: u32) -> &[u32] {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.pages[start..self.ends[i] as usize]
+    }
+}
+
+/// One name of a page: its words and their stems at `start..start + len` of
+/// the matcher's `words` / `stems`, and all its words written together.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Name {
-    words: Vec<String>,
-    stems: Vec<String>,
+    start: u32,
+    len: u32,
+    joined: u32,
+}
+
+/// A name as `match_name` reads it.
+struct NameView<'a> {
+    words: &'a [u32],
+    stems: &'a [u32],
+    joined: &'a str,
     weights: Vec<f32>,
-    /// All words written together ("hydrafacial").
-    joined: String,
 }
 
 /// Name matcher over the catalog's pages.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct NameMatcher {
-    pages: Vec<Vec<Name>>,
-    /// Distinct name words (raw) with their stems, by length in characters,
-    /// for typo matching.
-    vocab: HashMap<usize, Vec<(String, String)>>,
-    /// Name stem -> pages whose names use it (the pages a question can name).
-    stems: HashMap<String, Vec<usize>>,
+    strings: Strings,
+    /// Names of page `i` are `names[page_ends[i - 1]..page_ends[i]]`.
+    page_ends: Vec<u32>,
+    names: Vec<Name>,
+    words: Vec<u32>,
+    stems: Vec<u32>,
+    /// Stem id -> pages whose names use it (the pages a question can name);
+    /// its length is how many pages' names use the stem.
+    stem_pages: Postings,
     /// Whole multi-word names written as one word -> pages.
-    joined: HashMap<String, Vec<usize>>,
-    name_df: HashMap<String, usize>,
-    text_df: HashMap<String, u32>,
-    /// Share of a name stem's uses that are on its own page (catalog).
-    own_share: HashMap<String, f32>,
+    joined_pages: Postings,
+    /// Distinct name words with their stems (the first word seen for each
+    /// stem), by length in characters, for typo matching: `(word, stem,
+    /// chars)` sorted by length, in page order within a length.
+    vocab: Vec<(u32, u32, u32)>,
+    /// For each string id: on how many pages' text it occurs, and the share
+    /// of its uses on its own page (catalog; 0 for words that are no name
+    /// stem).
+    text_df: Vec<u32>,
+    own_share: Vec<f32>,
     typo_min: usize,
     typo2_min: usize,
 }
@@ -79,7 +172,8 @@ fn is_glue(w: &str) -> bool {
 
 impl NameMatcher {
     /// `names[i]` are the names of page `i`; `text_df` is the number of pages
-    /// whose text contains a stem (from the catalog).
+    /// whose text contains a stem and `own_share` the share of a stem's uses
+    /// that are on its own page (both from the catalog).
     ///
     /// `house` are the stems of the clinic's own name ("Cedar Lane Hearing &
     /// Balance"): its specialty, which every page is about. A name made only
@@ -87,100 +181,172 @@ impl NameMatcher {
     /// when the page has another name.
     pub fn new<'a>(
         names: impl IntoIterator<Item = &'a Vec<String>>,
-        text_df: HashMap<String, u32>,
+        text_df: &HashMap<String, u32>,
+        own_share: &HashMap<String, f32>,
         house: &[String],
-        typo_min: usize,
-        typo2_min: usize,
     ) -> NameMatcher {
-        let mut name_df: HashMap<String, usize> = HashMap::new();
-        let mut pages = Vec::new();
+        // Pass 1: each page's names as (words, stems), house-only names left
+        // out where the page has another.
+        let mut stem_cache: HashMap<String, String> = HashMap::new();
+        let mut stem = |w: &str| -> String {
+            if let Some(s) = stem_cache.get(w) {
+                return s.clone();
+            }
+            let s = text::stem(w);
+            stem_cache.insert(w.to_string(), s.clone());
+            s
+        };
+        let mut pages: Vec<Vec<(Vec<String>, Vec<String>)>> = Vec::new();
         for page_names in names {
-            let mut seen: Vec<String> = Vec::new();
-            let mut list = Vec::new();
             let stemmed: Vec<(Vec<String>, Vec<String>)> = page_names
                 .iter()
                 .map(|n| {
                     let words: Vec<String> =
                         text::words(n).into_iter().filter(|w| !is_glue(w)).collect();
-                    let stems = words.iter().map(|w| text::stem(w)).collect();
+                    let stems = words.iter().map(|w| stem(w)).collect();
                     (words, stems)
                 })
                 .filter(|(w, _)| !w.is_empty())
                 .collect();
             let only_house = |stems: &[String]| stems.iter().all(|s| house.contains(s));
             let keep_house = stemmed.iter().all(|(_, s)| only_house(s));
-            for (words, stems) in stemmed {
-                if !keep_house && only_house(&stems) {
-                    continue;
+            pages.push(
+                stemmed
+                    .into_iter()
+                    .filter(|(_, s)| keep_house || !only_house(s))
+                    .collect(),
+            );
+        }
+        // Pass 2: intern every string, then lay the names out as ids.
+        let mut set: BTreeSet<String> = BTreeSet::new();
+        for (words, stems) in pages.iter().flatten() {
+            set.extend(words.iter().cloned());
+            set.extend(stems.iter().cloned());
+            set.insert(words.concat());
+        }
+        set.extend(text_df.keys().cloned());
+        set.extend(own_share.keys().cloned());
+        let strings = Strings::new(set);
+        let id = |s: &str| strings.id(s).expect("interned");
+        let n = strings.len();
+        let mut stem_lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut joined_lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut vocab: Vec<(u32, u32, u32)> = Vec::new();
+        let mut m = NameMatcher {
+            strings: Strings::default(),
+            page_ends: Vec::with_capacity(pages.len()),
+            names: Vec::new(),
+            words: Vec::new(),
+            stems: Vec::new(),
+            stem_pages: Postings::default(),
+            joined_pages: Postings::default(),
+            vocab: Vec::new(),
+            text_df: vec![0; n],
+            own_share: vec![0.0; n],
+            typo_min: usize::MAX,
+            typo2_min: usize::MAX,
+        };
+        for (pi, list) in pages.iter().enumerate() {
+            let pi = pi as u32;
+            for (words, stems) in list {
+                let joined = id(&words.concat());
+                if words.len() > 1 && joined_lists[joined as usize].last() != Some(&pi) {
+                    joined_lists[joined as usize].push(pi);
                 }
-                for s in &stems {
-                    if !seen.contains(s) {
-                        seen.push(s.clone());
-                    }
-                }
-                list.push(Name {
-                    joined: words.concat(),
-                    words,
-                    stems,
-                    weights: Vec::new(),
+                m.names.push(Name {
+                    start: m.words.len() as u32,
+                    len: words.len() as u32,
+                    joined,
                 });
-            }
-            for s in seen {
-                *name_df.entry(s).or_default() += 1;
-            }
-            pages.push(list);
-        }
-        let n_pages = pages.len().max(1) as f32;
-        let mut vocab: HashMap<usize, Vec<(String, String)>> = HashMap::new();
-        let mut stems: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut joined: HashMap<String, Vec<usize>> = HashMap::new();
-        for (pi, list) in pages.iter_mut().enumerate() {
-            for name in list.iter_mut() {
-                if name.words.len() > 1 {
-                    let e = joined.entry(name.joined.clone()).or_default();
-                    if e.last() != Some(&pi) {
-                        e.push(pi);
-                    }
-                }
-                name.weights = name
-                    .stems
-                    .iter()
-                    .map(|s| (1.0 + n_pages / name_df.get(s).copied().unwrap_or(1) as f32).ln())
-                    .collect();
-                for (w, s) in name.words.iter().zip(&name.stems) {
-                    let e = stems.entry(s.clone()).or_default();
+                for (w, s) in words.iter().zip(stems) {
+                    let (w, s) = (id(w), id(s));
+                    m.words.push(w);
+                    m.stems.push(s);
+                    let e = &mut stem_lists[s as usize];
                     if e.is_empty() {
-                        vocab
-                            .entry(w.chars().count())
-                            .or_default()
-                            .push((w.clone(), s.clone()));
+                        let chars = strings.get(w).chars().count() as u32;
+                        vocab.push((w, s, chars));
                     }
                     if e.last() != Some(&pi) {
                         e.push(pi);
                     }
                 }
             }
+            m.page_ends.push(m.names.len() as u32);
         }
-        NameMatcher {
-            pages,
-            vocab,
+        // Stable: page order within a length, as the typo scan reads it.
+        vocab.sort_by_key(|v| v.2);
+        for (s, df) in text_df {
+            m.text_df[id(s) as usize] = *df;
+        }
+        for (s, share) in own_share {
+            m.own_share[id(s) as usize] = *share;
+        }
+        m.strings = strings;
+        m.stem_pages = Postings::new(stem_lists);
+        m.joined_pages = Postings::new(joined_lists);
+        m.vocab = vocab;
+        m
+    }
+
+    /// With the typo settings (`[answer] typo_min_len`, `typo2_min_len`):
+    /// kept out of the cached matcher, so changing them needs no rebuild.
+    pub fn with_typos(mut self, typo_min: usize, typo2_min: usize) -> NameMatcher {
+        self.typo_min = typo_min;
+        self.typo2_min = typo2_min;
+        self
+    }
+
+    fn page_names(&self, page: usize) -> &[Name] {
+        let Some(&end) = self.page_ends.get(page) else {
+            return &[];
+        };
+        let start = if page == 0 {
+            0
+        } else {
+            self.page_ends[page - 1]
+        };
+        &self.names[start as usize..end as usize]
+    }
+
+    fn name_df(&self, stem: u32) -> usize {
+        self.stem_pages.get(stem).len()
+    }
+
+    fn df_of(&self, stem: &str) -> usize {
+        self.strings.id(stem).map_or(0, |s| self.name_df(s))
+    }
+
+    fn text_df_of(&self, stem: u32) -> u32 {
+        self.text_df[stem as usize]
+    }
+
+    fn view(&self, name: &Name) -> NameView<'_> {
+        let r = name.start as usize..(name.start + name.len) as usize;
+        let n_pages = self.page_ends.len().max(1) as f32;
+        let stems = &self.stems[r.clone()];
+        NameView {
+            words: &self.words[r],
             stems,
-            joined,
-            name_df,
-            text_df,
-            own_share: HashMap::new(),
-            typo_min,
-            typo2_min,
+            joined: self.strings.get(name.joined),
+            weights: stems
+                .iter()
+                .map(|&s| (1.0 + n_pages / self.name_df(s).max(1) as f32).ln())
+                .collect(),
         }
     }
 
     /// The stems of every name of page `page` (glue words left out), in
     /// name order.
     pub fn page_stems(&self, page: usize) -> Vec<String> {
-        self.pages
-            .get(page)
-            .map(|names| names.iter().flat_map(|n| n.stems.iter().cloned()).collect())
-            .unwrap_or_default()
+        self.page_names(page)
+            .iter()
+            .flat_map(|n| {
+                self.stems[n.start as usize..(n.start + n.len) as usize]
+                    .iter()
+                    .map(|&s| self.strings.get(s).to_string())
+            })
+            .collect()
     }
 
     /// For each question position, the name stems it may stand for, with a
@@ -189,21 +355,21 @@ impl NameMatcher {
         &self,
         q: &Question,
         known: &dyn Fn(&str) -> bool,
-    ) -> Vec<Vec<(String, f32, usize)>> {
+    ) -> Vec<Vec<(u32, f32, usize)>> {
         let toks = &q.toks;
         let mut out = vec![Vec::new(); toks.len()];
+        let as_stem = |s: &str| self.strings.id(s).filter(|&id| self.name_df(id) > 0);
         for (i, t) in toks.iter().enumerate() {
             for s in std::iter::once(&t.stem).chain(&t.alts) {
-                if self.stems.contains_key(s) {
-                    out[i].push((s.clone(), 1.0, 1));
+                if let Some(id) = as_stem(s) {
+                    out[i].push((id, 1.0, 1));
                 }
             }
             // "morpheus 8" for "morpheus8", "hydra facial" for "hydrafacial".
             if let Some(next) = toks.get(i + 1) {
                 let joined = format!("{}{}", t.word, next.word);
-                let s = text::stem(&joined);
-                if self.stems.contains_key(&s) {
-                    out[i].push((s, 1.0, 2));
+                if let Some(id) = as_stem(&text::stem(&joined)) {
+                    out[i].push((id, 1.0, 2));
                 }
             }
             if !out[i].is_empty()
@@ -214,10 +380,12 @@ impl NameMatcher {
                 continue;
             }
             let len = t.word.chars().count();
-            let near = len.saturating_sub(2).max(self.typo_min)..=len + 2;
-            for (w, s) in near.filter_map(|l| self.vocab.get(&l)).flatten() {
-                let wl = w.chars().count();
-                if len < 6 && w.chars().next() != t.word.chars().next() {
+            let (lo, hi) = (len.saturating_sub(2).max(self.typo_min), len + 2);
+            let from = self.vocab.partition_point(|v| (v.2 as usize) < lo);
+            let first = t.word.chars().next();
+            for &(w, s, wl) in self.vocab[from..].iter().take_while(|v| v.2 as usize <= hi) {
+                let (w, wl) = (self.strings.get(w), wl as usize);
+                if len < 6 && w.chars().next() != first {
                     continue;
                 }
                 let d = strsim::osa_distance(&t.word, w);
@@ -226,7 +394,7 @@ impl NameMatcher {
                     2 if len >= self.typo2_min && wl >= self.typo2_min => 0.75,
                     _ => continue,
                 };
-                out[i].push((s.clone(), sim, 1));
+                out[i].push((s, sim, 1));
             }
         }
         out
@@ -234,20 +402,14 @@ impl NameMatcher {
 
     /// Whether some page's name has exactly this word.
     pub fn has_word(&self, word: &str) -> bool {
-        self.vocab
-            .get(&word.chars().count())
-            .is_some_and(|v| v.iter().any(|(w, _)| w == word))
-    }
-
-    /// With the share of each name stem's uses that are on its own page.
-    pub fn with_own_share(mut self, share: HashMap<String, f32>) -> NameMatcher {
-        self.own_share = share;
-        self
+        self.strings
+            .id(word)
+            .is_some_and(|id| self.vocab.iter().any(|v| v.0 == id))
     }
 
     /// Whether several pages' names use this stem ("laser", "filler").
     pub fn shared(&self, stem: &str) -> bool {
-        self.name_df.get(stem).copied().unwrap_or(0) >= 2
+        self.df_of(stem) >= 2
     }
 
     /// All pages the question names or hints at, best first.
@@ -257,22 +419,26 @@ impl NameMatcher {
     pub fn find(&self, q: &Question, known: &dyn Fn(&str) -> bool) -> Vec<NameHit> {
         let pm = self.position_matches(q, known);
         // Only pages that share a stem (or a joined name) with the question.
-        let mut candidates: Vec<usize> = pm
+        let mut candidates: Vec<u32> = pm
             .iter()
             .flatten()
-            .filter_map(|(s, _, _)| self.stems.get(s))
-            .chain(q.toks.iter().filter_map(|t| self.joined.get(&t.word)))
-            .flatten()
+            .flat_map(|(s, _, _)| self.stem_pages.get(*s))
+            .chain(
+                q.toks
+                    .iter()
+                    .filter_map(|t| self.strings.id(&t.word))
+                    .flat_map(|id| self.joined_pages.get(id)),
+            )
             .copied()
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
         let mut hits: Vec<NameHit> = Vec::new();
         for pi in candidates {
-            let names = &self.pages[pi];
+            let pi = pi as usize;
             let mut best: Option<NameHit> = None;
-            for name in names {
-                if let Some(hit) = self.match_name(pi, name, q, &pm) {
+            for name in self.page_names(pi) {
+                if let Some(hit) = self.match_name(pi, &self.view(name), q, &pm) {
                     let better = match &best {
                         None => true,
                         Some(b) => {
@@ -298,9 +464,9 @@ impl NameMatcher {
     fn match_name(
         &self,
         page: usize,
-        name: &Name,
+        name: &NameView,
         q: &Question,
-        pm: &[Vec<(String, f32, usize)>],
+        pm: &[Vec<(u32, f32, usize)>],
     ) -> Option<NameHit> {
         // The whole name written as one word ("hydrafacial" for "Hydra Facial").
         if name.words.len() > 1 {
@@ -323,7 +489,7 @@ impl NameMatcher {
                     .enumerate()
                     .flat_map(|(i, ms)| {
                         ms.iter()
-                            .filter(|m| &m.0 == stem)
+                            .filter(|m| m.0 == *stem)
                             .map(move |m| (i, m.1, m.2))
                     })
                     .collect()
@@ -387,22 +553,18 @@ impl NameMatcher {
         // ("therapy": other names or many pages use it), and no rare word
         // follows that could make it another thing's name ("lip flip" is
         // not "Lip Filler"; "massage" alone is "Massage Therapy").
-        let first = &name.stems[0];
-        let common = |s: &str| {
-            self.name_df.get(s).copied().unwrap_or(0) >= 2
-                || self.text_df.get(s).copied().unwrap_or(0) >= 3
-        };
-        let mostly_own = self.own_share.get(first).copied().unwrap_or(0.0) > 0.5;
-        let rest_generic = name.stems.len() > 1 && name.stems[1..].iter().all(|s| common(s));
+        let first = name.stems[0];
+        let common = |s: u32| self.name_df(s) >= 2 || self.text_df_of(s) >= 3;
+        let mostly_own = self.own_share[first as usize] > 0.5;
+        let rest_generic = name.stems.len() > 1 && name.stems[1..].iter().all(|&s| common(s));
         let next_is_rare = positions
             .last()
             .and_then(|&p| q.toks.get(p + 1))
-            .is_some_and(|t| !t.stop && !common(&t.stem));
+            .is_some_and(|t| !t.stop && !self.strings.id(&t.stem).is_some_and(common));
         let distinctive_word = matched == 1
             && first_matched
-            && self.name_df.get(first).copied().unwrap_or(0) == 1
-            && (self.text_df.get(first).copied().unwrap_or(0) <= 2
-                || (mostly_own && rest_generic && !next_is_rare));
+            && self.name_df(first) == 1
+            && (self.text_df_of(first) <= 2 || (mostly_own && rest_generic && !next_is_rare));
         let most_of_name = matched >= 2 && coverage >= 0.6;
         // Most of the name close together, and the rest of it further on in
         // the question ("under my eye ... after my filler"): the full name.
@@ -445,9 +607,9 @@ impl NameMatcher {
         // at two pages, "treatment" at every program.
         let generic = sims
             .iter()
-            .zip(&name.stems)
+            .zip(name.stems)
             .filter(|(s, _)| **s > 0.0)
-            .all(|(_, st)| self.name_df.get(st).copied().unwrap_or(0) >= 3);
+            .all(|(_, &st)| self.name_df(st) >= 3);
         if generic {
             return None;
         }
@@ -476,7 +638,7 @@ mod tests {
         let mut df = HashMap::new();
         df.insert("iv".to_string(), 1);
         df.insert("therapi".to_string(), 2);
-        NameMatcher::new(&names, df, &[], 4, 8)
+        NameMatcher::new(&names, &df, &HashMap::new(), &[]).with_typos(4, 8)
     }
 
     fn top(text: &str) -> Option<(usize, bool)> {
@@ -519,7 +681,7 @@ mod tests {
             vec!["Hearing Aid Fitting".into(), "hearing aids".into()],
         ];
         let house = vec![text::stem("hearing"), text::stem("balance")];
-        let m = NameMatcher::new(&names, HashMap::new(), &house, 4, 8);
+        let m = NameMatcher::new(&names, &HashMap::new(), &HashMap::new(), &house).with_typos(4, 8);
         let q = Question::new("how much are hearing aids", &Default::default());
         let hits = m.find(&q, &|_| false);
         assert_eq!(hits.first().map(|h| (h.page, h.named)), Some((1, true)));

@@ -25,6 +25,8 @@ const CURRENT: &str = "CURRENT";
 /// Binary (postcard): at 10k pages the JSON form took longer to parse than
 /// the rest of opening the index.
 const CATALOG: &str = "catalog.bin";
+/// [`Labels`], read only when answer tables are derived.
+const LABELS: &str = "labels.bin";
 /// The catalog's fingerprint and clock window alone, so a staleness check
 /// does not parse the whole catalog (megabytes at 10k pages).
 const STAMP: &str = "stamp.json";
@@ -37,7 +39,7 @@ struct Stamp {
     valid_from: Option<i64>,
     valid_until: Option<i64>,
 }
-const CATALOG_VERSION: u32 = 12;
+const CATALOG_VERSION: u32 = 13;
 
 /// What the content looked like when an index was built; a different
 /// fingerprint means the index is stale.
@@ -48,24 +50,33 @@ pub struct Fingerprint {
     pub newest_mtime_ns: u128,
 }
 
-/// Fingerprint of what a build reads: the pages under the content directory
+/// Fingerprint of what a build reads: the files under the content directory
 /// and, for a site root, its config and data files (0 files when missing).
 pub fn fingerprint(source: &Source) -> Fingerprint {
     let mut fp = Fingerprint::default();
-    let mut paths = content::markdown_files(&source.content).unwrap_or_default();
+    let mut add = |meta: &std::fs::Metadata| {
+        fp.files += 1;
+        fp.bytes += meta.len();
+        let m = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+        fp.newest_mtime_ns = fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
+    };
+    // The root may itself be a link (Hugo follows a linked content root).
+    let root = source
+        .content
+        .canonicalize()
+        .unwrap_or(source.content.clone());
+    content::walk::file_stats(&root, &mut add);
+    let mut paths = Vec::new();
     if let Some(root) = &source.site {
         paths.extend(content::site::inputs(root));
     }
     paths.extend(source.learned.clone());
     for path in paths {
         if let Ok(meta) = std::fs::metadata(&path) {
-            fp.files += 1;
-            fp.bytes += meta.len();
-            let m = meta
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
-            fp.newest_mtime_ns = fp.newest_mtime_ns.max(m.map(|d| d.as_nanos()).unwrap_or(0));
+            add(&meta);
         }
     }
     fp
@@ -81,8 +92,6 @@ pub struct PageEntry {
     pub names: Vec<String>,
     pub weight: i64,
     pub description: Option<String>,
-    /// Row names and FAQ headings, in page order.
-    pub fields: Vec<String>,
     /// Hugo tags: categories several services share ("Wellness", "Laser").
     #[serde(default)]
     pub tags: Vec<String>,
@@ -135,15 +144,6 @@ pub struct Catalog {
     pub version: u32,
     pub fingerprint: Fingerprint,
     pub pages: Vec<PageEntry>,
-    /// For each stem of a page name: on how many pages' text it occurs. Tells
-    /// a distinctive name word ("iv") from a common one ("fat").
-    pub name_stem_df: std::collections::HashMap<String, u32>,
-    /// For each stem of a page name: the share of its uses in the content
-    /// that are on the page (or pages) whose name has it. A word mentioned
-    /// in passing elsewhere ("massage" on a billing page) but mostly on its
-    /// own page is still that page's name.
-    #[serde(default)]
-    pub name_stem_share: std::collections::HashMap<String, f32>,
     /// Names of pages Hugo does not publish (drafts, future, expired):
     /// services the clinic does not offer now. Never answered from; knowing
     /// them lets "thread lift" be a fallback instead of a stretch to some
@@ -164,6 +164,35 @@ pub struct Catalog {
     #[serde(default)]
     pub valid_until: Option<i64>,
     pub report: BuildReport,
+}
+
+/// What only deriving tables from a generation reads (its row names and
+/// name statistics), kept out of [`Catalog`] so an open that finds its
+/// derived tables cached never parses it: at 10k pages it is most of the
+/// catalog.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Labels {
+    /// For each page of the catalog: its row names and FAQ headings, in page
+    /// order.
+    pub fields: Vec<Vec<String>>,
+    /// For each stem of a page name: on how many pages' text it occurs. Tells
+    /// a distinctive name word ("iv") from a common one ("fat").
+    pub name_stem_df: std::collections::HashMap<String, u32>,
+    /// For each stem of a page name: the share of its uses in the content
+    /// that are on the page (or pages) whose name has it. A word mentioned
+    /// in passing elsewhere ("massage" on a billing page) but mostly on its
+    /// own page is still that page's name.
+    pub name_stem_share: std::collections::HashMap<String, f32>,
+}
+
+/// Reads a generation's [`Labels`].
+pub fn labels(gen: &Generation) -> Result<Labels> {
+    let path = gen.dir.join(LABELS);
+    let bytes = std::fs::read(&path).map_err(|e| io(&path, "read the labels", e))?;
+    postcard::from_bytes(&bytes).map_err(|e| Error::Index {
+        path,
+        message: format!("unreadable labels ({e}); run `frontdesk index`"),
+    })
 }
 
 /// An opened generation: one reader for the process, a searcher per question.
@@ -316,12 +345,21 @@ fn write_generation(
         generation: id.to_string(),
     };
     let (name_stem_df, name_stem_share) = name_stem_stats(site);
+    let labels = Labels {
+        fields: site.live_pages().map(page_labels).collect(),
+        name_stem_df,
+        name_stem_share,
+    };
+    let labels_path = dir.join(LABELS);
+    let bytes = postcard::to_stdvec(&labels).map_err(|e| Error::Index {
+        path: labels_path.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&labels_path, bytes).map_err(|e| io(&labels_path, "write the labels", e))?;
     let catalog = Catalog {
         version: CATALOG_VERSION,
         fingerprint: fp,
         pages,
-        name_stem_df,
-        name_stem_share,
         draft_names: site
             .pages
             .iter()
@@ -460,13 +498,16 @@ fn page_entry(page: &Page, service_names: &std::collections::HashSet<String>) ->
         is_service: page.units.iter().any(content::page::is_name_row),
         kind: page.kind,
         url: page.url.clone(),
-        fields: page
-            .units
-            .iter()
-            .filter(|u| !content::page::is_name_row(u))
-            .filter_map(|u| u.field.clone())
-            .collect(),
     }
+}
+
+/// Row names and FAQ headings of a page, in page order.
+fn page_labels(page: &Page) -> Vec<String> {
+    page.units
+        .iter()
+        .filter(|u| !content::page::is_name_row(u))
+        .filter_map(|u| u.field.clone())
+        .collect()
 }
 
 fn remove_old_generations(index_dir: &Path, keep: &str) {

@@ -202,4 +202,27 @@ mod tests {
             assert!(check(q).is_none(), "{q}");
         }
     }
+
+    #[test]
+    fn self_harm_overdose_unresponsive_and_a_crash_just_now() {
+        for q in [
+            "i cant sleep for weeks and honestly i want to die",
+            "been having thoughts of suicide",
+            "i think i took too many of my sleeping pills",
+            "my wife wont wake up and her breathing sounds weird",
+            "his lips look kind of blue and hes snoring so loud",
+            "i just crashed my car, i think i dozed off",
+        ] {
+            assert!(check(q).is_some(), "{q}");
+        }
+        for q in [
+            "my husband stops breathing at night, does he need a sleep study",
+            "car accident last year and my neck still hurts, can physio help",
+            "do you treat poison ivy rashes",
+            "can stress make insomnia worse",
+            "what happens if i take too many melatonin gummies",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
+    }
 }

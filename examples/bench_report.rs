@@ -41,6 +41,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The allocator the `frontdesk` binary ships with (src/main.rs), so the
+/// timings are the shipped engine's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     sizes: Vec<usize>,
     threads: usize,

@@ -179,3 +179,18 @@ fn hearing_accuracy_floor() {
 fn allergy_accuracy_floor() {
     floors("allergy", 0.43, 0.62, 0.69);
 }
+
+/// The sleep clinic, written this session by a helper who never saw the
+/// engine and held out of all tuning. First run, on the engine as the
+/// session found it (its answers unchanged by this session's speed work):
+/// 30.9% accuracy, 65.8% precision, urgent 5/14. The floors are the final
+/// engine's (33.1%, 65.8%, 8/14), after default urgent rules for self-harm,
+/// overdose, an unresponsive person and a crash just now; those four
+/// groups were among the examples the helper was given for urgent
+/// questions, so the urgent gain here is not an independent measure. No
+/// ingestion test: one gold unit is not in the index (only the count was
+/// looked at, to keep the site held out), as on allergy.
+#[test]
+fn sleep_accuracy_floor() {
+    floors("sleep", 0.33, 0.65, 0.57);
+}

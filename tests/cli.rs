@@ -139,6 +139,9 @@ fn index_prints_a_summary_and_check_lints() {
                 .and(predicate::str::contains("1 unpublished pages skipped")),
         )
         .stdout(predicate::str::contains("mojibake"));
+    // The new generation's answer tables are already cached for `ask`.
+    let gen = frontdesk::index::current(&tmp.path().join("index")).unwrap();
+    assert!(gen.join("derived.bin").exists(), "{gen:?}");
     frontdesk(tmp.path())
         .arg("check")
         .assert()

@@ -10,36 +10,21 @@
 //! rewrite), never a wrong table.
 
 use super::names::NameMatcher;
-use super::FieldInfo;
+use super::Tables;
 use crate::config::Config;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// File name inside a generation directory.
 const FILE: &str = "derived.bin";
 
-/// The derived tables, as read back.
-#[derive(Deserialize)]
+/// The derived tables, as written and read back.
+#[derive(Serialize, Deserialize)]
 pub(crate) struct Derived {
     key: u64,
     pub names: NameMatcher,
-    pub canon_pages: Vec<Vec<usize>>,
-    pub field_info: HashMap<String, FieldInfo>,
-    pub tags: Vec<(Vec<String>, Vec<usize>)>,
-    pub service: Vec<bool>,
-}
-
-/// The same tables, borrowed for writing (field for field as [`Derived`]).
-#[derive(Serialize)]
-pub(crate) struct DerivedRef<'a> {
-    pub key: u64,
-    pub names: &'a NameMatcher,
-    pub canon_pages: &'a [Vec<usize>],
-    pub field_info: &'a HashMap<String, FieldInfo>,
-    pub tags: &'a [(Vec<String>, Vec<usize>)],
-    pub service: &'a [bool],
+    pub tables: Tables,
 }
 
 /// Where a generation's derived tables live.
@@ -79,22 +64,8 @@ pub(crate) fn read(file: &Path) -> Option<Derived> {
 
 impl Derived {
     /// Tables just derived under `key`.
-    pub fn new(
-        key: u64,
-        names: NameMatcher,
-        canon_pages: Vec<Vec<usize>>,
-        field_info: HashMap<String, FieldInfo>,
-        tags: Vec<(Vec<String>, Vec<usize>)>,
-        service: Vec<bool>,
-    ) -> Derived {
-        Derived {
-            key,
-            names,
-            canon_pages,
-            field_info,
-            tags,
-            service,
-        }
+    pub fn new(key: u64, names: NameMatcher, tables: Tables) -> Derived {
+        Derived { key, names, tables }
     }
 
     /// These tables when they were derived under `key`.
@@ -106,7 +77,7 @@ impl Derived {
 /// Writes the tables (to a temporary file, then renamed, so a reader never
 /// sees half a file). Best effort: a read-only index directory only means
 /// the next open derives them again.
-pub(crate) fn write(file: &Path, tables: &DerivedRef<'_>) {
+pub(crate) fn write(file: &Path, tables: &Derived) {
     let Ok(bytes) = postcard::to_allocvec(tables) else {
         return;
     };

@@ -131,8 +131,10 @@ impl FieldInfo {
     }
 }
 
-/// What a snapshot derives from the catalog besides the name matcher.
-struct Tables {
+/// What a snapshot derives from the catalog besides the name matcher (see
+/// the [`Snapshot`] fields of the same names).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Tables {
     canon_pages: Vec<Vec<usize>>,
     field_info: HashMap<String, FieldInfo>,
     tags: Vec<(Vec<String>, Vec<usize>)>,
@@ -151,27 +153,18 @@ impl Snapshot {
         cached: Option<derived::Derived>,
         key: u64,
     ) -> Snapshot {
-        let t = match cached.and_then(|d| d.keyed(key)) {
+        let d = match cached.and_then(|d| d.keyed(key)) {
             Some(d) => d,
             None => {
                 let d = Self::derive(&gen, config, fields, key);
-                derived::write(
-                    &derived::path(&gen.dir),
-                    &derived::DerivedRef {
-                        key,
-                        names: &d.names,
-                        canon_pages: &d.canon_pages,
-                        field_info: &d.field_info,
-                        tags: &d.tags,
-                        service: &d.service,
-                    },
-                );
+                derived::write(&derived::path(&gen.dir), &d);
                 d
             }
         };
-        let names = t
+        let names = d
             .names
             .with_typos(config.answer.typo_min_len, config.answer.typo2_min_len);
+        let t = d.tables;
         let slugs = gen
             .catalog
             .pages
@@ -205,10 +198,9 @@ impl Snapshot {
     }
 
     /// Derives the tables: the name matcher beside the field tables (each is
-    /// a large share of opening a big site).
-    /// A generation whose labels cannot be read (a file removed by hand)
-    /// derives from none: every name still matches, no row name means a
-    /// field; `frontdesk index` restores them.
+    /// a large share of opening a big site). A generation whose labels cannot
+    /// be read (a file removed by hand) derives from none: every name still
+    /// matches, no row name means a field; `frontdesk index` restores them.
     fn derive(
         gen: &Generation,
         config: &Config,
@@ -227,7 +219,7 @@ impl Snapshot {
             (names.join(), tables)
         });
         let names = names.unwrap_or_else(|e| std::panic::resume_unwind(e));
-        derived::Derived::new(key, names, t.canon_pages, t.field_info, t.tags, t.service)
+        derived::Derived::new(key, names, t)
     }
 
     /// The stems of every name of page `page`, worked out on first use.

@@ -59,6 +59,12 @@ struct Strings {
     ends: Vec<u32>,
 }
 
+/// Item `i` of a list of lists stored as one array and its end offsets.
+fn span(ends: &[u32], i: usize) -> std::ops::Range<usize> {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    start..ends[i] as usize
+}
+
 impl Strings {
     fn new(set: BTreeSet<String>) -> Strings {
         let mut s = Strings::default();
@@ -70,9 +76,7 @@ impl Strings {
     }
 
     fn get(&self, id: u32) -> &str {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        &self.text[span(&self.ends, id as usize)]
     }
 
     fn id(&self, s: &str) -> Option<u32> {
@@ -112,9 +116,7 @@ impl Postings {
     }
 
     fn get(&self, id: u32) -> &[u32] {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.pages[start..self.ends[i] as usize]
+        &self.pages[span(&self.ends, id as usize)]
     }
 }
 
@@ -132,7 +134,7 @@ struct NameView<'a> {
     words: &'a [u32],
     stems: &'a [u32],
     joined: &'a str,
-    weights: Vec<f32>,
+    weights: &'a [f32],
 }
 
 /// Name matcher over the catalog's pages.
@@ -144,6 +146,9 @@ pub struct NameMatcher {
     names: Vec<Name>,
     words: Vec<u32>,
     stems: Vec<u32>,
+    /// For each entry of `stems`: how much the word counts in its name, by
+    /// how few pages' names use it.
+    weights: Vec<f32>,
     /// Stem id -> pages whose names use it (the pages a question can name);
     /// its length is how many pages' names use the stem.
     stem_pages: Postings,
@@ -238,6 +243,7 @@ impl NameMatcher {
             names: Vec::new(),
             words: Vec::new(),
             stems: Vec::new(),
+            weights: Vec::new(),
             stem_pages: Postings::default(),
             joined_pages: Postings::default(),
             vocab: Vec::new(),
@@ -282,6 +288,12 @@ impl NameMatcher {
         for (s, share) in own_share {
             m.own_share[id(s) as usize] = *share;
         }
+        let n_pages = m.page_ends.len().max(1) as f32;
+        m.weights = m
+            .stems
+            .iter()
+            .map(|&s| (1.0 + n_pages / stem_lists[s as usize].len().max(1) as f32).ln())
+            .collect();
         m.strings = strings;
         m.stem_pages = Postings::new(stem_lists);
         m.joined_pages = Postings::new(joined_lists);
@@ -298,15 +310,10 @@ impl NameMatcher {
     }
 
     fn page_names(&self, page: usize) -> &[Name] {
-        let Some(&end) = self.page_ends.get(page) else {
+        if page >= self.page_ends.len() {
             return &[];
-        };
-        let start = if page == 0 {
-            0
-        } else {
-            self.page_ends[page - 1]
-        };
-        &self.names[start as usize..end as usize]
+        }
+        &self.names[span(&self.page_ends, page)]
     }
 
     fn name_df(&self, stem: u32) -> usize {
@@ -323,17 +330,19 @@ impl NameMatcher {
 
     fn view(&self, name: &Name) -> NameView<'_> {
         let r = name.start as usize..(name.start + name.len) as usize;
-        let n_pages = self.page_ends.len().max(1) as f32;
-        let stems = &self.stems[r.clone()];
         NameView {
-            words: &self.words[r],
-            stems,
+            words: &self.words[r.clone()],
+            stems: &self.stems[r.clone()],
             joined: self.strings.get(name.joined),
-            weights: stems
-                .iter()
-                .map(|&s| (1.0 + n_pages / self.name_df(s).max(1) as f32).ln())
-                .collect(),
+            weights: &self.weights[r],
         }
+    }
+
+    /// Name words `lo..=hi` characters long, as `(word, stem, chars)`.
+    fn vocab_between(&self, lo: usize, hi: usize) -> &[(u32, u32, u32)] {
+        let from = self.vocab.partition_point(|v| (v.2 as usize) < lo);
+        let to = self.vocab.partition_point(|v| (v.2 as usize) <= hi);
+        &self.vocab[from..to.max(from)]
     }
 
     /// The stems of every name of page `page` (glue words left out), in
@@ -381,9 +390,8 @@ impl NameMatcher {
             }
             let len = t.word.chars().count();
             let (lo, hi) = (len.saturating_sub(2).max(self.typo_min), len + 2);
-            let from = self.vocab.partition_point(|v| (v.2 as usize) < lo);
             let first = t.word.chars().next();
-            for &(w, s, wl) in self.vocab[from..].iter().take_while(|v| v.2 as usize <= hi) {
+            for &(w, s, wl) in self.vocab_between(lo, hi) {
                 let (w, wl) = (self.strings.get(w), wl as usize);
                 if len < 6 && w.chars().next() != first {
                     continue;
@@ -402,9 +410,10 @@ impl NameMatcher {
 
     /// Whether some page's name has exactly this word.
     pub fn has_word(&self, word: &str) -> bool {
+        let len = word.chars().count();
         self.strings
             .id(word)
-            .is_some_and(|id| self.vocab.iter().any(|v| v.0 == id))
+            .is_some_and(|id| self.vocab_between(len, len).iter().any(|v| v.0 == id))
     }
 
     /// Whether several pages' names use this stem ("laser", "filler").

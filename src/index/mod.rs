@@ -67,7 +67,7 @@ pub fn fingerprint(source: &Source) -> Fingerprint {
     let root = source
         .content
         .canonicalize()
-        .unwrap_or(source.content.clone());
+        .unwrap_or_else(|_| source.content.clone());
     content::walk::file_stats(&root, &mut add);
     let mut paths = Vec::new();
     if let Some(root) = &source.site {

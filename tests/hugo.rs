@@ -515,3 +515,19 @@ fn an_email_address_is_not_the_street_address() {
     let (page, field, _) = answered(&engine, "whats your address");
     assert_eq!((page.as_str(), field.as_str()), ("business", "address"));
 }
+
+/// The clinic's hours asked of "you" beside a service whose page has none
+/// come from the site's business data; a service's own times do not.
+#[test]
+fn the_clinics_hours_asked_beside_a_service_come_from_the_business_data() {
+    let (_tmp, engine) = engine();
+    for q in [
+        "when are you open, i want a jet facial",
+        "r u open late, want a jet facial after work",
+    ] {
+        let (p, f, _) = answered(&engine, q);
+        assert_eq!((p.as_str(), f.as_str()), ("business", "hours"), "{q}");
+    }
+    let r = engine.answer("what times are the jet facial slots");
+    assert_ne!(r.page.as_deref(), Some("business"), "{r:?}");
+}

@@ -959,6 +959,9 @@ fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     if let Some(d) = promotion_for(ctx, hit, &page_units, tr) {
         return d;
     }
+    if let Some(d) = business_fact(ctx, Some(&page_units), tr) {
+        return d;
+    }
     // Rule 5: another page addresses it clearly while this one does not.
     let unsure = conf < cfg.answer.answer_threshold;
     // The page leaves what the question is about unsaid ("advil").
@@ -1371,8 +1374,14 @@ fn several(ctx: &Ctx, named: &[NameHit], tr: &mut Trace) -> Decision {
 /// A fact about the clinic asked outright ("what time do you close on
 /// fridays", "street address pls"), with no service in view: the site's own
 /// business data answers it, whatever else the question says.
-fn business_fact(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Option<Decision> {
-    if !hits.is_empty() {
+///
+/// With a service named, only when the question asks it of the clinic
+/// ("r u open saturdays? i work mon-fri", naming the work checks page by
+/// its word "work") and the page has nothing of that field: the page cannot
+/// say when the clinic is open, the clinic's own data can. "What times are
+/// the pilates classes" asks the service, and stays with its page.
+fn business_fact(ctx: &Ctx, named_units: Option<&[Unit]>, tr: &mut Trace) -> Option<Decision> {
+    if named_units.is_some() && !ctx.q.addresses_clinic() {
         return None;
     }
     let fields = &ctx.engine.fields;
@@ -1391,6 +1400,9 @@ fn business_fact(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Option<Decision
         .map(|(_, &v)| v)
         .fold(0.0, f32::max);
     if score < 1.0 || !fields.is_general(canon) || runner_up >= score {
+        return None;
+    }
+    if named_units.is_some_and(|units| units.iter().any(|u| ctx.canon_of(u) == Some(canon))) {
         return None;
     }
     let business = ctx.snap.canon_pages[canon]
@@ -1440,7 +1452,10 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         );
         return ctx.fallback(1.0 - unknown, &why, tr);
     }
-    if let Some(r) = business_fact(ctx, hits, tr) {
+    if let Some(r) = (hits.is_empty())
+        .then(|| business_fact(ctx, None, tr))
+        .flatten()
+    {
         return r;
     }
     let found = ctx.search(&stems, 60);

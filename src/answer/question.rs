@@ -212,6 +212,16 @@ impl Question {
         i > 0 && is_number_or_time(&self.toks[i - 1].word) && is_time_unit(&self.toks[i].word)
     }
 
+    /// Whether the question speaks to the clinic ("are you open", "r u
+    /// open", "your hours"): a fact asked of "you" is the clinic's own, not
+    /// one of a service's ("what times are the pilates classes").
+    pub fn addresses_clinic(&self) -> bool {
+        const YOU: &[&str] = &[
+            "u", "ur", "y", "ya", "yall", "you", "your", "youre", "yours",
+        ];
+        self.toks.iter().any(|t| YOU.contains(&t.word.as_str()))
+    }
+
     /// Whether word `i` is part of "last week", "next time", "this
     /// morning": when something happens, so "last" there does not ask how
     /// long results last.

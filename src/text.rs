@@ -319,9 +319,72 @@ const STOPWORDS: &[&str] = &[
     "yours",
 ];
 
+/// The OSA edit distance of `a` and `b` when it is at most `max`, else
+/// `None`. Typo correction compares every unknown word with hundreds of
+/// vocabulary words and keeps one or two edits: a word whose letters differ
+/// from `a`'s by more than `max` edits could make is ruled out by counting
+/// letters, without the distance's table and allocations.
+pub fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max && a.is_ascii() && b.is_ascii() {
+        return None;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        // An insertion or deletion changes one letter's count by one, a
+        // substitution two counts by one each, a transposition none.
+        let mut count = [0i16; 128];
+        for &c in a.as_bytes() {
+            count[c as usize] += 1;
+        }
+        for &c in b.as_bytes() {
+            count[c as usize] -= 1;
+        }
+        let off: usize = count.iter().map(|&c| c.unsigned_abs() as usize).sum();
+        if off > 2 * max {
+            return None;
+        }
+    }
+    let d = strsim::osa_distance(a, b);
+    (d <= max).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_within_agrees_with_the_distance() {
+        let words = [
+            "botox",
+            "btox",
+            "botxo",
+            "bottox",
+            "filler",
+            "filer",
+            "fillers",
+            "peel",
+            "heel",
+            "microneedling",
+            "microneedlng",
+            "café",
+            "cafe",
+            "a",
+            "",
+            "lipflip",
+            "lip",
+        ];
+        for a in words {
+            for b in words {
+                let d = strsim::osa_distance(a, b);
+                for max in 0..=3 {
+                    assert_eq!(
+                        edits_within(a, b, max),
+                        (d <= max).then_some(d),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn stopwords_are_sorted() {

@@ -204,9 +204,7 @@ impl FieldMatcher {
             .iter()
             .filter(|(w, _)| w.chars().count().abs_diff(len) <= 2)
             .filter(|(w, _)| len >= 6 || w.chars().next() == word.chars().next())
-            .map(|(w, s)| (strsim::osa_distance(word, w), s))
-            .filter(|(d, _)| *d == 1)
-            .min_by_key(|(d, _)| *d)
+            .find(|(w, _)| text::edits_within(word, w, 1) == Some(1))
             .map(|(_, s)| s.clone())
     }
 

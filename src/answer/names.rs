@@ -396,10 +396,9 @@ impl NameMatcher {
                 if len < 6 && w.chars().next() != first {
                     continue;
                 }
-                let d = strsim::osa_distance(&t.word, w);
-                let sim = match d {
-                    1 => 0.85,
-                    2 if len >= self.typo2_min && wl >= self.typo2_min => 0.75,
+                let sim = match text::edits_within(&t.word, w, 2) {
+                    Some(1) => 0.85,
+                    Some(2) if len >= self.typo2_min && wl >= self.typo2_min => 0.75,
                     _ => continue,
                 };
                 out[i].push((s, sim, 1));

@@ -264,18 +264,34 @@ fn measure(
     let idle_kb = proc_status_kb("VmRSS");
     let accuracy = frontdesk::eval::run(&engine, &items).accuracy;
     // Latency: every question timed on its own, warm (one pass first).
-    let mut lat = Vec::with_capacity(passes * qs.len());
+    let mut timed: Vec<(Duration, usize)> = Vec::with_capacity(passes * qs.len());
     for pass in 0..=passes {
-        for q in qs.iter() {
+        for (i, q) in qs.iter().enumerate() {
             let t = Instant::now();
             black_box(engine.answer(black_box(q)));
             let d = t.elapsed();
             if pass > 0 {
-                lat.push(d);
+                timed.push((d, i));
             }
         }
     }
-    lat.sort();
+    timed.sort();
+    if std::env::var_os("FRONTDESK_BENCH_TAIL").is_some() {
+        // Which questions own the samples above p99 (the tail to work on).
+        let from = timed.len() * 99 / 100;
+        let mut owners: Vec<(usize, usize)> = Vec::new();
+        for &(_, i) in &timed[from..] {
+            match owners.iter_mut().find(|o| o.0 == i) {
+                Some(o) => o.1 += 1,
+                None => owners.push((i, 1)),
+            }
+        }
+        owners.sort_by(|a, b| b.1.cmp(&a.1));
+        for (i, n) in owners {
+            eprintln!("{name} tail: {n} samples: {}", qs[i]);
+        }
+    }
+    let lat: Vec<Duration> = timed.into_iter().map(|(d, _)| d).collect();
     let per_trial = (passes / 2).max(1);
     let mut qps1 = Vec::new();
     let mut qpsn = Vec::new();

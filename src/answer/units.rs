@@ -134,10 +134,14 @@ pub fn search(
             (f.field_terms, 1.5),
             (f.name_terms, 1.0),
         ] {
-            let tq = TermQuery::new(
-                Term::from_field_text(field, s),
-                IndexRecordOption::WithFreqs,
-            );
+            // A word a field never holds adds nothing to any score; left
+            // out, it costs no weight or scorer (a search widened by a
+            // field's phrase words has dozens of them).
+            let term = Term::from_field_text(field, s);
+            if searcher.doc_freq(&term).unwrap_or(0) == 0 {
+                continue;
+            }
+            let tq = TermQuery::new(term, IndexRecordOption::WithFreqs);
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(tq), boost)),

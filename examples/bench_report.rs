@@ -286,7 +286,7 @@ fn measure(
                 None => owners.push((i, 1)),
             }
         }
-        owners.sort_by(|a, b| b.1.cmp(&a.1));
+        owners.sort_by_key(|o| std::cmp::Reverse(o.1));
         for (i, n) in owners {
             eprintln!("{name} tail: {n} samples: {}", qs[i]);
         }

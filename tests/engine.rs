@@ -602,3 +602,22 @@ fn a_promotions_section_is_not_its_pages_deal() {
         assert_ne!(r.kind, Kind::Urgent, "{q}: {r:?}");
     }
 }
+
+/// A question that only asks a field may share no word with the sections
+/// that have it ("get ready beforehand", "How to prepare"): the pages with
+/// that field are known from the catalog, and the client is asked which;
+/// one such page alone is not answered on no shared word.
+/// (`tests/fixtures/field-only`)
+#[test]
+fn a_field_asked_in_other_words_offers_the_services_that_have_it() {
+    let (_tmp, engine) = common::engine(&common::fixture("field-only"));
+    let r = engine.answer("is there anything i need to do to get ready beforehand");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
+    offered.sort();
+    assert_eq!(offered, ["balance-testing", "hearing-test"], "{r:?}");
+    // One page alone with the field, none of the question's words on it: a
+    // guess at which service the client means, so no answer.
+    let r = engine.answer("whats the aftercare");
+    assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
+}

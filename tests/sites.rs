@@ -175,9 +175,12 @@ fn hearing_accuracy_floor() {
 /// precision, urgent 9/13). The session's starting engine could not finish
 /// it (one question overflowed the stack; counting that one as a fallback,
 /// 42.0%, 67.4%, 9/13). Only the crash was looked into, not the failures.
+/// Precision floor 0.61 since a field-only question is offered every page
+/// with the field (one right answer there became a choice, no new wrong
+/// answer; seen as a count only).
 #[test]
 fn allergy_accuracy_floor() {
-    floors("allergy", 0.43, 0.62, 0.69);
+    floors("allergy", 0.43, 0.61, 0.69);
 }
 
 /// The sleep clinic, written this session by a helper who never saw the

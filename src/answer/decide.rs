@@ -1461,7 +1461,8 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let found = ctx.search(&stems, 60);
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
     if ctx.topic.is_empty() {
-        return field_only(ctx, &scored, hits, tr);
+        let searched = scored.len();
+        return field_only(ctx, with_field_units(ctx, scored), searched, hits, tr);
     }
     // Category: the topic is what several services are (their category row
     // says "fat reduction", "neuromodulator", "laser"), or a tag several
@@ -1682,9 +1683,47 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     }
 }
 
+/// `scored` plus the units of the most asked field the search missed: its
+/// pages are known from the catalog, and a question that only asks a field
+/// may share no word with them ("anything i need to do to get ready
+/// beforehand" and a "How to prepare" section).
+fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
+    let Some((canon, &score)) = ctx
+        .fs
+        .scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+    else {
+        return scored;
+    };
+    if score < 1.0 {
+        return scored;
+    }
+    for &p in &ctx.snap.canon_pages[canon] {
+        for u in ctx.units_of(p) {
+            if ctx.canon_of(&u) == Some(canon) && !scored.iter().any(|s| s.unit.addr == u.addr) {
+                scored.push(ctx.score(u));
+            }
+        }
+    }
+    scored
+}
+
 /// Only a field was asked ("is there parking"): the one page that has it.
 /// Words that partly name services ("peel") narrow it to those services.
-fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) -> Decision {
+///
+/// `scored[searched..]` are units of the field the search did not find:
+/// they may make a choice of services, but one alone shares no word with
+/// the question and is not picked as the answer.
+fn field_only(
+    ctx: &Ctx,
+    scored: Vec<Scored>,
+    searched: usize,
+    hits: &[NameHit],
+    tr: &mut Trace,
+) -> Decision {
+    let scored = &scored[..];
     let hinted: Vec<(usize, f32)> = hits
         .iter()
         .filter(|h| !h.named)
@@ -1806,6 +1845,13 @@ fn field_only(ctx: &Ctx, scored: &[Scored], hits: &[NameHit], tr: &mut Trace) ->
         return ctx.fallback(
             0.3,
             "the asked field is on several services and none is named",
+            tr,
+        );
+    }
+    if scored[searched..].iter().any(|s| std::ptr::eq(s, best)) {
+        return ctx.fallback(
+            0.3,
+            "only one page has the field asked, and no word of the question is on it",
             tr,
         );
     }

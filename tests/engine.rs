@@ -621,3 +621,19 @@ fn a_field_asked_in_other_words_offers_the_services_that_have_it() {
     let r = engine.answer("whats the aftercare");
     assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
 }
+
+/// A general page named only by a field's word ("appointment" in the
+/// Appointment & Cancellation Policy page's title) that cannot answer that
+/// field does not hold the question: the services that have the field are
+/// offered. The page still answers its own field. (`tests/fixtures/general-by-field`)
+#[test]
+fn a_general_page_named_by_a_fields_word_gives_way_to_the_services_with_it() {
+    let (_tmp, engine) = common::engine(&common::fixture("general-by-field"));
+    let r = engine.answer("how long is the appointment");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
+    offered.sort();
+    assert_eq!(offered, ["contact-lens-fitting", "eye-exam"], "{r:?}");
+    let r = engine.answer("how much notice do you need to cancel an appointment");
+    assert_eq!(r.page.as_deref(), Some("cancellation-policy"), "{r:?}");
+}

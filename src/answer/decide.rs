@@ -278,12 +278,43 @@ pub fn decide(
     }
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
-    let ctx = build_ctx(engine, snap, q, &named, Default::default(), &mut tr);
-    let decision = match distinct.len() {
+    // A general page named only by words a field phrase asked with ("how
+    // long is the appointment" naming the Appointment & Cancellation Policy
+    // page by "appointment"), which cannot say it: the question asks the
+    // field of whichever service has it, as if nothing were named, and the
+    // services that have it are offered.
+    let general_by_field = match named.as_slice() {
+        [h] if !snap.service[h.page] && !h.positions.is_empty() => {
+            let used = engine.fields.score(&q, &[]).used;
+            h.positions.iter().all(|&p| used[p]).then_some(h.page)
+        }
+        _ => None,
+    };
+    let unnamed_q = general_by_field.map(|_| q.clone());
+    let mut ctx = build_ctx(engine, snap, q, &named, Default::default(), &mut tr);
+    let mut decision = match distinct.len() {
         0 => unnamed(&ctx, &hits, &mut tr),
         1 => single(&ctx, &named[0], &mut tr),
         _ => several(&ctx, &named, &mut tr),
     };
+    if let (Some(page), Some(q), Decision::Fallback { .. }) =
+        (general_by_field, unnamed_q, &decision)
+    {
+        tr.log(|| {
+            "a general page named only by a field's words cannot say it: as if none were named"
+                .into()
+        });
+        let rest: Vec<NameHit> = hits.iter().filter(|h| h.page != page).cloned().collect();
+        let again = build_ctx(engine, snap, q, &[], Default::default(), &mut tr);
+        let d = unnamed(&again, &rest, &mut tr);
+        // Only a choice of services: an answer picked after setting the
+        // name aside would be a second guess, the client picks instead.
+        if matches!(d, Decision::Clarify(_)) {
+            decision = d;
+            ctx = again;
+            distinct.clear();
+        }
+    }
     let mut reply = compose(engine, snap, raw, &decision);
     // Staff need them where the bot was not sure, or when they ask (explain,
     // a voted-down answer); answering does not pay for them otherwise.

@@ -637,3 +637,17 @@ fn a_general_page_named_by_a_fields_word_gives_way_to_the_services_with_it() {
     let r = engine.answer("how much notice do you need to cancel an appointment");
     assert_eq!(r.page.as_deref(), Some("cancellation-policy"), "{r:?}");
 }
+
+/// The services the catalog counts as having the asked field are offered
+/// even when the search ranked their entries below the best one ("How
+/// often" beside "How many visits will I need ...?"): a choice, not "I'm
+/// not sure". (`tests/fixtures/field-rivals`)
+#[test]
+fn every_service_with_the_asked_field_is_offered() {
+    let (_tmp, engine) = common::engine(&common::fixture("field-rivals"));
+    let r = engine.answer("how many sessions will i need");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
+    offered.sort();
+    assert_eq!(offered, ["hearing-test", "tinnitus"], "{r:?}");
+}

@@ -1809,8 +1809,8 @@ fn field_only(
     let general_faq = best.unit.kind == UnitKind::Faq
         && best.heading_hit
         && page.is_some_and(|p| !ctx.snap.service[p]);
-    let rivals = if general_faq {
-        0
+    let (rivals, rival_pages) = if general_faq {
+        (0, Vec::new())
     } else {
         // A fact about the clinic (hours, payment) on a general page is not
         // rivalled by services that mention it too; the site's own
@@ -1827,23 +1827,24 @@ fn field_only(
                         && ctx.snap.gen.catalog.pages[p].kind
                             != crate::content::PageKind::Business))
         };
-        let by_field = canon
+        let by_field: Vec<usize> = canon
             .map(|c| {
                 ctx.snap.canon_pages[c]
                     .iter()
-                    .filter(|&&p| rival(p))
-                    .count()
+                    .copied()
+                    .filter(|&p| rival(p))
+                    .collect()
             })
-            .unwrap_or(0);
+            .unwrap_or_default();
         let by_search = scored
             .iter()
             .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
             .filter(|s| ctx.page_index(&s.unit.slug).is_some_and(rival))
             .count();
         if business && clinic_fact {
-            0
+            (0, Vec::new())
         } else {
-            by_field.max(by_search)
+            (by_field.len().max(by_search), by_field)
         }
     };
     tr.log(|| {
@@ -1860,6 +1861,16 @@ fn field_only(
             if let Some(p) = ctx.page_index(&s.unit.slug) {
                 if !pages.iter().any(|(q, _)| *q == p) {
                     pages.push((p, s.rank()));
+                }
+            }
+        }
+        // The rivals the catalog counted, when the search's units of the
+        // field were weaker than the best ("How often" beside "How many
+        // visits will I need?"): still services that have it.
+        if pages.len() < 2 {
+            for &p in &rival_pages {
+                if !pages.iter().any(|(q, _)| *q == p) {
+                    pages.push((p, 0.0));
                 }
             }
         }

@@ -793,7 +793,19 @@ impl Ctx<'_> {
     /// of their own) may answer on the field; another service's page only
     /// when its text covers what the question is about.
     fn best_elsewhere(&self, exclude: &[usize]) -> Option<Scored> {
-        let mut stems = self.search_stems();
+        // Pages judged alone search with every word of the question, their
+        // own names included: one search serves them all (the memo), and
+        // the units found are scored in each page's own context.
+        let mut stems = if self.depth > 0 {
+            self.q
+                .toks
+                .iter()
+                .filter(|t| !t.stop && !t.when)
+                .flat_map(|t| std::iter::once(&t.stem).chain(&t.alts).cloned())
+                .collect()
+        } else {
+            self.search_stems()
+        };
         for (c, &score) in self.fs.scores.iter().enumerate() {
             if score >= 1.0 {
                 stems.extend(self.engine.fields.phrase_words(c));

@@ -808,7 +808,7 @@ impl Ctx<'_> {
         };
         for (c, &score) in self.fs.scores.iter().enumerate() {
             if score >= 1.0 {
-                stems.extend(self.engine.fields.phrase_words(c));
+                stems.extend(self.engine.fields.phrase_words(c).iter().cloned());
             }
         }
         stems.sort();

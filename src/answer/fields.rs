@@ -44,6 +44,9 @@ pub struct FieldMatcher {
     /// Every word of every phrase, with its stem, for reading typos
     /// ("sesions", "recovry") as the word meant.
     words: Vec<(String, String)>,
+    /// Per canonical field, the content stems of its strong phrases (see
+    /// [`Self::phrase_words`]), gathered once: searches widen with them.
+    phrase_words: Vec<Vec<String>>,
 }
 
 /// Field scores of one question, indexed like the vocabulary.
@@ -112,7 +115,24 @@ impl FieldMatcher {
             .collect();
         words.sort();
         words.dedup();
+        let phrase_words = (0..canons.len())
+            .map(|canon| {
+                let mut out: Vec<String> = phrases
+                    .iter()
+                    .filter(|(c, _, w)| *c == canon && *w >= 1.0)
+                    .flat_map(|(_, p, _)| p.parts.iter())
+                    .filter_map(|part| match part {
+                        super::question::Part::Stem(s) if !text::is_stopword(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                out.sort();
+                out.dedup();
+                out
+            })
+            .collect();
         FieldMatcher {
+            phrase_words,
             label_index: PhraseIndex::new(labels.iter().map(|(_, p)| p)),
             phrase_index: PhraseIndex::new(phrases.iter().map(|(_, p, _)| p)),
             canons,
@@ -223,20 +243,8 @@ impl FieldMatcher {
 
     /// Words of the phrases of canonical field `canon`, for widening a search
     /// ("wine" asks Aftercare, whose FAQ says "drink").
-    pub fn phrase_words(&self, canon: usize) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .phrases
-            .iter()
-            .filter(|(c, _, w)| *c == canon && *w >= 1.0)
-            .flat_map(|(_, p, _)| p.parts.iter())
-            .filter_map(|part| match part {
-                super::question::Part::Stem(s) if !text::is_stopword(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+    pub fn phrase_words(&self, canon: usize) -> &[String] {
+        &self.phrase_words[canon]
     }
 
     /// Whether `canon` is about the clinic rather than one service.

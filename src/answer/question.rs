@@ -360,8 +360,9 @@ impl Phrase {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseIndex {
     by_first: HashMap<String, Vec<usize>>,
-    /// Phrases starting with a prefix: tried at every position.
-    others: Vec<usize>,
+    /// Phrases starting with a prefix ("throat*"), with it: tried at every
+    /// position whose word has the prefix.
+    others: Vec<(usize, Option<String>)>,
 }
 
 impl PhraseIndex {
@@ -371,7 +372,13 @@ impl PhraseIndex {
         for (i, p) in phrases.into_iter().enumerate() {
             match p.first_stem() {
                 Some(s) => index.by_first.entry(s.to_string()).or_default().push(i),
-                None => index.others.push(i),
+                None => {
+                    let pre = match p.parts.first() {
+                        Some(Part::Prefix(pre)) => Some(pre.clone()),
+                        _ => None,
+                    };
+                    index.others.push((i, pre));
+                }
             }
         }
         index
@@ -388,7 +395,15 @@ impl PhraseIndex {
                     out.extend(ps.iter().map(|&p| (p, pos)));
                 }
             }
-            out.extend(self.others.iter().map(|&p| (p, pos)));
+            out.extend(
+                self.others
+                    .iter()
+                    .filter(|(_, pre)| {
+                        pre.as_ref()
+                            .is_none_or(|pre| t.word.starts_with(pre.as_str()))
+                    })
+                    .map(|&(p, _)| (p, pos)),
+            );
         }
         out.sort_unstable();
         out.dedup();

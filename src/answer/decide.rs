@@ -336,6 +336,10 @@ pub fn decide(
 /// useful choice (more: the question is too general, a fallback).
 const MAX_FIELD_CHOICES: usize = 6;
 
+/// Most pages with an asked field whose units a field-only question reads
+/// from the catalog (more: only those the search found).
+const MAX_CATALOG_PAGES: usize = 2 * MAX_FIELD_CHOICES;
+
 /// Ranks this close count as a tie between units.
 const TIE: f32 = 0.01;
 
@@ -1740,10 +1744,14 @@ fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
     else {
         return scored;
     };
-    if score < 1.0 {
+    // On a big site a field many pages have is offered from the search's
+    // closest few; reading every such page would cost a page read per
+    // page (thousands at 10k pages).
+    let pages = &ctx.snap.canon_pages[canon];
+    if score < 1.0 || pages.len() > MAX_CATALOG_PAGES {
         return scored;
     }
-    for &p in &ctx.snap.canon_pages[canon] {
+    for &p in pages {
         for u in ctx.units_of(p) {
             if ctx.canon_of(&u) == Some(canon) && !scored.iter().any(|s| s.unit.addr == u.addr) {
                 scored.push(ctx.score(u));

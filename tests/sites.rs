@@ -111,7 +111,7 @@ fn dental_units_are_all_indexed_clean() {
 
 #[test]
 fn dental_accuracy_floor() {
-    floors("dental", 0.57, 0.77, 1.0);
+    floors("dental", 0.59, 0.77, 1.0);
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn eyecare_units_are_all_indexed_clean() {
 
 #[test]
 fn eyecare_accuracy_floor() {
-    floors("eyecare", 0.54, 0.79, 1.0);
+    floors("eyecare", 0.55, 0.79, 1.0);
 }
 
 /// Kept out of all tuning in the session that added it (first run: 44.9%
@@ -137,7 +137,7 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.56, 0.78, 0.61);
+    floors("chiro", 0.57, 0.78, 0.61);
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn podiatry_units_are_all_indexed_clean() {
 /// follow.
 #[test]
 fn podiatry_accuracy_floor() {
-    floors("podiatry", 0.49, 0.69, 0.76);
+    floors("podiatry", 0.50, 0.69, 0.76);
 }
 
 /// Written this session without the engine in view. Its first run, on the
@@ -167,7 +167,7 @@ fn hearing_units_are_all_indexed_clean() {
 
 #[test]
 fn hearing_accuracy_floor() {
-    floors("hearing", 0.45, 0.68, 1.0);
+    floors("hearing", 0.47, 0.68, 1.0);
 }
 
 /// Written in the session that added it without the engine in view, and
@@ -175,12 +175,9 @@ fn hearing_accuracy_floor() {
 /// precision, urgent 9/13). The session's starting engine could not finish
 /// it (one question overflowed the stack; counting that one as a fallback,
 /// 42.0%, 67.4%, 9/13). Only the crash was looked into, not the failures.
-/// Precision floor 0.61 since a field-only question is offered every page
-/// with the field (one right answer there became a choice, no new wrong
-/// answer; seen as a count only).
 #[test]
 fn allergy_accuracy_floor() {
-    floors("allergy", 0.43, 0.61, 0.69);
+    floors("allergy", 0.44, 0.62, 0.69);
 }
 
 /// The sleep clinic, written this session by a helper who never saw the
@@ -195,5 +192,5 @@ fn allergy_accuracy_floor() {
 /// looked at, to keep the site held out), as on allergy.
 #[test]
 fn sleep_accuracy_floor() {
-    floors("sleep", 0.33, 0.65, 0.57);
+    floors("sleep", 0.35, 0.65, 0.57);
 }

@@ -325,10 +325,11 @@ const STOPWORDS: &[&str] = &[
 /// from `a`'s by more than `max` edits could make is ruled out by counting
 /// letters, without the distance's table and allocations.
 pub fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max && a.is_ascii() && b.is_ascii() {
-        return None;
-    }
     if a.is_ascii() && b.is_ascii() {
+        // Each edit changes the length by one at most.
+        if a.len().abs_diff(b.len()) > max {
+            return None;
+        }
         // An insertion or deletion changes one letter's count by one, a
         // substitution two counts by one each, a transposition none.
         let mut count = [0i16; 128];

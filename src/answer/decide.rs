@@ -259,22 +259,29 @@ pub fn decide(
         }
         Mode::Context(_) => {}
     }
-    // A general page named beside a service by a field's own words ("will
-    // my insurance pay for veneers", "cancel my filler appt") names a field
-    // of the service, not a second subject: the service's page answers, and
-    // the general page only where it leaves the field unsaid (rule 5).
-    if named.iter().any(|h| snap.service[h.page]) && named.iter().any(|h| !snap.service[h.page]) {
-        let used = engine.fields.score(&q, &[]).used;
-        let by_field = |h: &NameHit| {
-            !snap.service[h.page] && !h.positions.is_empty() && h.positions.iter().all(|&p| used[p])
-        };
-        if named.iter().any(by_field) {
-            tr.log(|| {
-                "a general page named by a field's words beside a service: a field of the service"
-                    .into()
-            });
-            named.retain(|h| !by_field(h));
-        }
+    // A general page named only by words field phrases use (looked up
+    // only when a general page is named): see the two rules below.
+    let used = named
+        .iter()
+        .any(|h| !snap.service[h.page])
+        .then(|| engine.fields.score(&q, &[]).used);
+    let by_field = |h: &NameHit| {
+        !snap.service[h.page]
+            && !h.positions.is_empty()
+            && used
+                .as_ref()
+                .is_some_and(|u| h.positions.iter().all(|&p| u[p]))
+    };
+    // A general page named so beside a service ("will my insurance pay for
+    // veneers", "cancel my filler appt") names a field of the service, not
+    // a second subject: the service's page answers, and the general page
+    // only where it leaves the field unsaid (rule 5).
+    if named.iter().any(|h| snap.service[h.page]) && named.iter().any(by_field) {
+        tr.log(|| {
+            "a general page named by a field's words beside a service: a field of the service"
+                .into()
+        });
+        named.retain(|h| !by_field(h));
     }
     let mut distinct: Vec<usize> = named.iter().map(|h| h.page).collect();
     distinct.dedup();
@@ -284,10 +291,7 @@ pub fn decide(
     // field of whichever service has it, as if nothing were named, and the
     // services that have it are offered.
     let general_by_field = match named.as_slice() {
-        [h] if !snap.service[h.page] && !h.positions.is_empty() => {
-            let used = engine.fields.score(&q, &[]).used;
-            h.positions.iter().all(|&p| used[p]).then_some(h.page)
-        }
+        [h] if by_field(h) => Some(h.page),
         _ => None,
     };
     let unnamed_q = general_by_field.map(|_| q.clone());
@@ -305,7 +309,7 @@ pub fn decide(
                 .into()
         });
         let rest: Vec<NameHit> = hits.iter().filter(|h| h.page != page).cloned().collect();
-        let again = build_ctx(engine, snap, q, &[], Default::default(), &mut tr);
+        let again = build_ctx(engine, snap, q, &[], ctx.memo.clone(), &mut tr);
         let d = unnamed(&again, &rest, &mut tr);
         // Only a choice of services: an answer picked after setting the
         // name aside would be a second guess, the client picks instead.
@@ -1432,12 +1436,7 @@ fn business_fact(ctx: &Ctx, named_units: Option<&[Unit]>, tr: &mut Trace) -> Opt
         return None;
     }
     let fields = &ctx.engine.fields;
-    let (canon, &score) = ctx
-        .fs
-        .scores
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let (canon, score) = ctx.fs.top()?;
     let runner_up = ctx
         .fs
         .scores
@@ -1509,7 +1508,8 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
     if ctx.topic.is_empty() {
         let searched = scored.len();
-        return field_only(ctx, with_field_units(ctx, scored), searched, hits, tr);
+        let scored = with_field_units(ctx, scored);
+        return field_only(ctx, &scored, searched, hits, tr);
     }
     // Category: the topic is what several services are (their category row
     // says "fat reduction", "neuromodulator", "laser"), or a tag several
@@ -1735,13 +1735,7 @@ fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
 /// may share no word with them ("anything i need to do to get ready
 /// beforehand" and a "How to prepare" section).
 fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
-    let Some((canon, &score)) = ctx
-        .fs
-        .scores
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-    else {
+    let Some((canon, score)) = ctx.fs.top() else {
         return scored;
     };
     // On a big site a field many pages have is offered from the search's
@@ -1769,12 +1763,11 @@ fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
 /// the question and is not picked as the answer.
 fn field_only(
     ctx: &Ctx,
-    scored: Vec<Scored>,
+    scored: &[Scored],
     searched: usize,
     hits: &[NameHit],
     tr: &mut Trace,
 ) -> Decision {
-    let scored = &scored[..];
     let hinted: Vec<(usize, f32)> = hits
         .iter()
         .filter(|h| !h.named)

@@ -63,6 +63,16 @@ impl FieldScores {
         self.scores.iter().cloned().fold(0.0, f32::max)
     }
 
+    /// The most asked field and its score (the last of equals), if the
+    /// vocabulary has any field.
+    pub fn top(&self) -> Option<(usize, f32)> {
+        self.scores
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     /// How strongly canonical field `canon` is asked (0 for none).
     pub fn of(&self, canon: Option<usize>) -> f32 {
         canon
@@ -377,12 +387,7 @@ mod tests {
         let m = FieldMatcher::new(&c);
         let q = Question::new(text, &super::super::question::Terms::new(&c.terms));
         let s = m.score(&q, &vec![false; q.toks.len()]);
-        let (i, _) = s
-            .scores
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap();
+        let (i, _) = s.top().unwrap();
         m.name(i).to_string()
     }
 

@@ -1,0 +1,319 @@
+//! How well a unit answers the question: field, topic and label evidence.
+
+use super::context::{Ctx, TopicTok};
+use super::TIE;
+use crate::answer::units::{self, Unit};
+use crate::content::UnitKind;
+use crate::text;
+
+/// A unit with its scores for this question.
+pub(super) struct Scored {
+    pub(super) unit: Unit,
+    /// How well its field / heading matches what is asked (0..~1.5).
+    pub(super) f: f32,
+    /// Share of the topic (IDF-weighted) its text covers (0..1).
+    pub(super) t: f32,
+    /// A FAQ heading shares words with the question.
+    pub(super) heading_hit: bool,
+    /// Share (IDF-weighted) of a FAQ heading's own words the question has.
+    pub(super) overlap: f32,
+}
+
+impl Scored {
+    /// How well the unit answers, 0..1: the confidence a reply starts from.
+    pub(super) fn quality(&self) -> f32 {
+        let q = self.f.min(1.0) + 0.6 * self.t;
+        if self.unit.kind == UnitKind::Paragraph {
+            (0.5 * q).min(1.0)
+        } else {
+            q.min(1.0)
+        }
+    }
+    /// The order units compete in (field evidence, then coverage, by kind).
+    pub(super) fn rank(&self) -> f32 {
+        let prior = match self.unit.kind {
+            UnitKind::Row => 0.0,
+            UnitKind::Faq if self.heading_hit => 0.05,
+            UnitKind::Faq => 0.0,
+            UnitKind::Paragraph => -0.3,
+        };
+        // Field evidence counts fully up to 1.5, then at half rate: several
+        // phrases for one field still beat fewer for another, but cannot
+        // drown what the text says.
+        let f = if self.f <= 1.5 {
+            self.f
+        } else {
+            1.5 + 0.5 * (self.f - 1.5)
+        };
+        f + 0.6 * self.t + prior
+    }
+}
+
+/// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
+pub(super) fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
+    let total: f32 = toks.iter().map(|t| t.idf).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    toks.iter().filter(|t| pick(t)).map(|t| t.idf).sum::<f32>() / total
+}
+
+/// Two stems of one word family: equal, or one extends the other by a few
+/// letters ("slim" / "slimmer", "microblad" / "microbladed") where the stemmer
+/// stopped short.
+pub(super) fn same_word(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.len() - short.len() <= 3 && long.starts_with(short)
+}
+
+impl Ctx<'_> {
+    /// The one scorer: field fit, topic coverage and heading overlap of
+    /// `unit` for this question.
+    pub(super) fn score(&self, unit: Unit) -> Scored {
+        let mut heading_hit = false;
+        let mut heading_overlap = 0.0;
+        // Whether the question says `s` outside the name and time words;
+        // with `fielded`, also outside the words field phrases used.
+        let said = |s: &str, fielded: bool| {
+            self.q.toks.iter().enumerate().any(|(i, t)| {
+                !(self.mask[i] || self.q.is_when(i) || (fielded && self.fs.used[i]))
+                    && t.has_stem(s)
+            })
+        };
+        let in_question = |s: &str| said(s, false);
+        let f = match unit.kind {
+            UnitKind::Row => {
+                let canon = self
+                    .info(&unit.field)
+                    .row
+                    .map(|c| self.eff[c])
+                    .unwrap_or(0.0);
+                let content: Vec<&String> = unit
+                    .field_stems
+                    .iter()
+                    .filter(|s| !text::is_stopword(s))
+                    .collect();
+                // A label the question restates answers it; one it half
+                // restates ("what happens at the first visit" for "how long
+                // is the first visit") counts for less, by the weight of the
+                // words shared.
+                // A word a field phrase used ("start working") says which
+                // field is asked: a row of a field of its own ("How it
+                // Works") is not restated by it.
+                let own_field = self.info(&unit.field).row.is_some();
+                let found: Vec<bool> = content.iter().map(|s| said(s, own_field)).collect();
+                let direct = if content.is_empty() || !found.contains(&true) {
+                    0.0
+                } else if !found.contains(&false) {
+                    1.0
+                } else {
+                    let total: f32 = content.iter().map(|s| self.idf(s)).sum();
+                    let hit: f32 = content
+                        .iter()
+                        .zip(&found)
+                        .filter(|(_, &f)| f)
+                        .map(|(s, _)| self.idf(s))
+                        .sum();
+                    let share = if total > 0.0 { hit / total } else { 0.0 };
+                    if content.len() >= 2 && share >= 0.5 {
+                        0.7 * share
+                    } else {
+                        0.0
+                    }
+                };
+                canon.max(direct)
+            }
+            UnitKind::Faq => {
+                let info = self.info(&unit.field);
+                let canon = info
+                    .heading
+                    .iter()
+                    .map(|&(c, hw)| self.eff[c] * hw.min(1.0))
+                    .fold(0.0, f32::max);
+                let names: &[String] = match self.page_index(&unit.slug) {
+                    Some(p) => self.name_stems(p),
+                    None => &[],
+                };
+                let content: Vec<&String> =
+                    info.content.iter().filter(|s| !names.contains(s)).collect();
+                let total: f32 = content.iter().map(|s| self.idf(s)).sum();
+                let hit: f32 = content
+                    .iter()
+                    .filter(|s| in_question(s))
+                    .map(|s| self.idf(s))
+                    .sum();
+                let overlap = if total > 0.0 { hit / total } else { 0.0 };
+                heading_hit = overlap > 0.0;
+                heading_overlap = overlap;
+                // A FAQ entry answers a narrower question than a row of the
+                // same field: it wins on its own words, not on the field alone.
+                (0.8 * canon + 0.5 * overlap).max(1.2 * overlap)
+            }
+            UnitKind::Paragraph => 0.0,
+        };
+        // A unit about the question's subject whose value has the asked
+        // shape (a price, a number of minutes) answers the field though its
+        // label names the subject instead ("Nitrous oxide: $45").
+        let about_subject = || self.uncovered_by(std::slice::from_ref(&unit)) <= 0.5;
+        let f = if unit.kind == UnitKind::Paragraph || self.topic.is_empty() {
+            f
+        } else {
+            let shape = self
+                .engine
+                .fields
+                .shape_credit(&self.fs.scores, &unit.shapes);
+            if shape > f && about_subject() {
+                shape
+            } else {
+                f
+            }
+        };
+        let rows_name = unit.kind == UnitKind::Row;
+        let t = self.evidence_coverage(|s| {
+            unit.text_stems.iter().any(|x| same_word(x, s))
+                || (rows_name && unit.field_stems.iter().any(|x| same_word(x, s)))
+        });
+        Scored {
+            unit,
+            f,
+            t,
+            heading_hit,
+            overlap: heading_overlap,
+        }
+    }
+
+    /// Like [`Self::coverage`], over the topic and (at half weight) the words
+    /// of the field phrases: a row that literally says what was asked
+    /// ("numbness") is the better answer.
+    pub(super) fn evidence_coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
+        weighted_share(&self.evidence, |t| t.stems.iter().any(|s| has(s)))
+    }
+
+    /// IDF-weighted share of the topic for which `has` is true.
+    pub(super) fn coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
+        weighted_share(&self.topic, |t| t.stems.iter().any(|s| has(s)))
+    }
+
+    /// Share of the topic that no unit of `units` mentions (0 with no topic).
+    pub(super) fn uncovered_by(&self, units: &[Unit]) -> f32 {
+        if self.topic.is_empty() {
+            return 0.0;
+        }
+        1.0 - self.coverage(|s| {
+            units.iter().any(|u| {
+                u.text_stems.iter().any(|x| same_word(x, s))
+                    || u.field_stems.iter().any(|x| same_word(x, s))
+            })
+        })
+    }
+
+    /// Share of the topic made of words the content never uses.
+    pub(super) fn unknown_share(&self) -> f32 {
+        weighted_share(&self.topic, |t| {
+            t.stems
+                .iter()
+                .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
+        })
+    }
+
+    /// The units of page `slug` and the best of them.
+    pub(super) fn best_on_page(&self, slug: &str) -> (Vec<Unit>, Option<Scored>) {
+        let units = units::page_units_with(&self.searcher, self.snap, slug);
+        let best = self.pick(units.iter().cloned().map(|u| self.score(u)).collect());
+        (units, best)
+    }
+
+    /// The best of `scored` by rank. Units that tie on what is asked are
+    /// told apart by how much of their label the question repeats, small
+    /// words and names included ("do you do payment plans": "Do you offer
+    /// financing?" over "Is there a minimum for financing?").
+    pub(super) fn pick(&self, scored: Vec<Scored>) -> Option<Scored> {
+        let top = scored.iter().map(Scored::rank).fold(f32::MIN, f32::max);
+        scored
+            .into_iter()
+            .filter(|s| s.rank() >= top - TIE)
+            .map(|s| (self.label_echo(&s.unit), s))
+            .max_by(|(ea, a), (eb, b)| ea.total_cmp(eb).then(a.rank().total_cmp(&b.rank())))
+            .map(|(_, s)| s)
+    }
+
+    /// Share of `unit`'s label words (small words included) the question
+    /// has, in any form.
+    pub(super) fn label_echo(&self, unit: &Unit) -> f32 {
+        if unit.field_stems.is_empty() {
+            return 0.0;
+        }
+        let hit = unit
+            .field_stems
+            .iter()
+            .filter(|s| self.q.toks.iter().any(|t| t.has_stem(s)))
+            .count();
+        hit as f32 / unit.field_stems.len() as f32
+    }
+
+    /// Whether the question has every content word of the unit's label
+    /// ("cancel" for "## Cancellation").
+    pub(super) fn restates_label(&self, unit: &Unit) -> bool {
+        let content: Vec<&String> = unit
+            .field_stems
+            .iter()
+            .filter(|s| !text::is_stopword(s))
+            .collect();
+        !content.is_empty()
+            && content.iter().all(|s| {
+                self.q.toks.iter().enumerate().any(|(i, t)| {
+                    !self.mask[i]
+                        && !self.q.is_measure(i)
+                        && (t.has_stem(s) || same_word(&t.stem, s))
+                })
+            })
+    }
+
+    /// The best unit on pages other than `exclude`, from a global search
+    /// widened with the words of the fields asked. General pages (no service
+    /// of their own) may answer on the field; another service's page only
+    /// when its text covers what the question is about.
+    pub(super) fn best_elsewhere(&self, exclude: &[usize]) -> Option<Scored> {
+        // Pages judged alone search with every word of the question, their
+        // own names included: one search serves them all (the memo), and
+        // the units found are scored in each page's own context.
+        let mut stems = if self.depth > 0 {
+            self.q
+                .toks
+                .iter()
+                .filter(|t| !t.stop && !t.when)
+                .flat_map(|t| std::iter::once(&t.stem).chain(&t.alts).cloned())
+                .collect()
+        } else {
+            self.search_stems()
+        };
+        for (c, &score) in self.fs.scores.iter().enumerate() {
+            if score >= 1.0 {
+                stems.extend(self.engine.fields.phrase_words(c).iter().cloned());
+            }
+        }
+        stems.sort();
+        stems.dedup();
+        self.search(&stems, 40)
+            .into_iter()
+            .filter_map(|(_, u)| {
+                self.page_index(&u.slug)
+                    .filter(|p| !exclude.contains(p))
+                    .map(|p| (p, u))
+            })
+            .map(|(p, u)| (p, self.score(u)))
+            // A named service is never answered from another service's
+            // page: only general pages (policies, payment, aftercare) speak
+            // for every service.
+            .filter(|(p, _)| !self.snap.service[*p])
+            .map(|(_, s)| s)
+            .max_by(|a, b| {
+                a.quality()
+                    .total_cmp(&b.quality())
+                    .then(a.rank().total_cmp(&b.rank()))
+            })
+    }
+}

@@ -1,0 +1,443 @@
+//! A question that names no service: the content competes (rule 6).
+
+use super::context::Ctx;
+use super::mentions::name_mask;
+use super::named::{as_named, business_fact, settle};
+use super::score::Scored;
+use super::{Trace, MAX_CATALOG_PAGES, MAX_FIELD_CHOICES};
+use crate::answer::compose::Decision;
+use crate::answer::names::NameHit;
+use crate::answer::units::Unit;
+use crate::content::UnitKind;
+
+/// No service named: let the content compete.
+pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
+    let cfg = ctx.cfg();
+    let margin = cfg.answer.clarify_margin;
+    let stems = ctx.search_stems();
+    if stems.is_empty() {
+        return ctx.fallback(0.0, "nothing to search for", tr);
+    }
+    let unknown = ctx.unknown_share();
+    if unknown >= cfg.answer.unknown_share && ctx.fs.max() < 1.0 {
+        let why = format!(
+            "{:.0}% of the question is about things the content never mentions",
+            unknown * 100.0
+        );
+        return ctx.fallback(1.0 - unknown, &why, tr);
+    }
+    if let Some(r) = (hits.is_empty())
+        .then(|| business_fact(ctx, None, tr))
+        .flatten()
+    {
+        return r;
+    }
+    let found = ctx.search(&stems, 60);
+    let scored: Vec<Scored> = found.into_iter().map(|(_, u)| ctx.score(u)).collect();
+    if ctx.topic.is_empty() {
+        let searched = scored.len();
+        let scored = with_field_units(ctx, scored);
+        return field_only(ctx, &scored, searched, hits, tr);
+    }
+    // Category: the topic is what several services are (their category row
+    // says "fat reduction", "neuromodulator", "laser"), or a tag several
+    // pages share ("wellness", "facials").
+    let category = ctx.engine.fields.canon_of_name(&cfg.answer.category_field);
+    let mut cat_pages: Vec<usize> = scored
+        .iter()
+        .filter(|s| {
+            category.is_some()
+                && ctx.info(&s.unit.field).row == category
+                && ctx.coverage(|x| s.unit.text_stems.iter().any(|y| y == x)) >= 0.99
+        })
+        .filter_map(|s| ctx.page_index(&s.unit.slug))
+        .collect();
+    cat_pages.extend(ctx.tagged_pages());
+    cat_pages.sort_unstable();
+    cat_pages.dedup();
+    if cat_pages.len() >= 2 {
+        let hint = |p: usize| {
+            hits.iter()
+                .find(|h| h.page == p)
+                .map(|h| h.strength)
+                .unwrap_or(0.0)
+        };
+        tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &cat_pages), tr) {
+            return d;
+        }
+        return ctx.clarify(cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
+    }
+    if ctx.asks_offer() && hits.iter().all(|h| h.named) {
+        return ctx.fallback(
+            0.6,
+            "asks whether something is offered, and it names no service we have",
+            tr,
+        );
+    }
+    // Pages compete on how much of the topic they cover as a whole, plus a
+    // hint when their name has a word of the question ("lips" -> Lip Filler).
+    let mut pages: Vec<usize> = scored
+        .iter()
+        .filter_map(|s| ctx.page_index(&s.unit.slug))
+        .collect();
+    pages.extend(hits.iter().filter(|h| !h.named).map(|h| h.page));
+    let mut seen = Vec::new();
+    pages.retain(|p| {
+        if seen.contains(p) {
+            false
+        } else {
+            seen.push(*p);
+            true
+        }
+    });
+    pages.truncate(12);
+    let mut ranked: Vec<(usize, f32, f32, Vec<Unit>)> = pages
+        .into_iter()
+        .map(|p| {
+            let units = ctx.units_of(p);
+            let hint = hits
+                .iter()
+                .find(|h| h.page == p && !h.named)
+                .map(|h| h.strength)
+                .unwrap_or(0.0);
+            let mut coverage = 1.0 - ctx.uncovered_by(&units);
+            // A strongly asked field that only this page has stands for the
+            // topic ("is the office accessible": Accessibility).
+            let unique_field = ctx.fs.scores.iter().enumerate().any(|(c, &s)| {
+                // A one-word field ("location") among words the content
+                // never uses ("another location in dallas") is not enough.
+                let sure = s >= 1.5 || unknown < cfg.answer.unknown_share;
+                s >= 1.0 && sure && ctx.snap.canon_pages[c] == [p]
+            });
+            if unique_field {
+                coverage = coverage.max(0.8);
+            }
+            // The best row or FAQ entry for what is asked: a page that has
+            // the asked field (or restates the question as a FAQ) leads.
+            let best_f = units
+                .iter()
+                .cloned()
+                .map(|u| ctx.score(u).f)
+                .fold(0.0, f32::max);
+            let unique = if unique_field { 0.5 } else { 0.0 };
+            (
+                p,
+                coverage + hint + unique + 0.5 * best_f.min(1.5),
+                coverage,
+                units,
+            )
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    tr.log(|| {
+        let v: Vec<String> = ranked
+            .iter()
+            .take(6)
+            .map(|(p, s, c, _)| format!("{}={s:.2}/{c:.2}", ctx.snap.gen.catalog.pages[*p].slug))
+            .collect();
+        format!("no service named; pages by topic: {}", v.join(", "))
+    });
+    let Some((top, p1, mut cov1)) = ranked.first().map(|(p, s, c, _)| (*p, *s, *c)) else {
+        return ctx.fallback(0.0, "no page mentions the topic", tr);
+    };
+    // A FAQ heading the question restates in full ("running late") carries
+    // the page even when the question has words the page does not.
+    let restated = ranked[0]
+        .3
+        .iter()
+        .any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).overlap >= 0.99);
+    if restated {
+        cov1 = cov1.max(0.75);
+    }
+    if cov1 < 0.5 {
+        return ctx.fallback(cov1, "no page covers the topic well", tr);
+    }
+    let close: Vec<(usize, f32)> = ranked
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, s, c, _))| (*i == 0 || *c >= 0.5) && *s >= p1 - margin)
+        .map(|(_, x)| x)
+        .map(|(p, s, _, _)| (*p, *s))
+        .collect();
+    if close.len() >= 2 {
+        if unknown >= cfg.answer.unknown_share {
+            return ctx.fallback(
+                0.3,
+                "several pages share a little of it, and most of it the content never mentions",
+                tr,
+            );
+        }
+        let pages: Vec<usize> = close.iter().map(|c| c.0).collect();
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &pages), tr) {
+            return d;
+        }
+        return ctx.clarify(close, tr);
+    }
+    // A page that covers most of the topic, or clearly more than any other.
+    let p2 = ranked.get(1).map(|r| r.1).unwrap_or(0.0);
+    if cov1 < 0.7 && !(cov1 >= 0.55 && p1 - p2 >= 0.4) {
+        return ctx.fallback(
+            cov1,
+            "the one page that fits leaves much of the question uncovered",
+            tr,
+        );
+    }
+    let page_units = &ranked[0].3;
+    // The top page cannot say it; when other pages cover the question's
+    // subject as fully, the client may mean one of them: ask which.
+    let fully: Vec<(usize, f32)> = ranked
+        .iter()
+        .filter(|(p, _, c, _)| *c >= 0.99 && ctx.snap.service[*p])
+        .map(|(p, s, _, _)| (*p, *s))
+        .collect();
+    let ask_which = |tr: &mut Trace| -> Option<Decision> {
+        (cov1 >= 0.99
+            && fully.len() >= 2
+            && fully.len() <= MAX_FIELD_CHOICES
+            && fully.iter().any(|(p, _)| *p == top)
+            && unknown < cfg.answer.unknown_share)
+            .then(|| {
+                tr.log(|| "the top page does not say it; several cover the subject fully".into());
+                ctx.clarify(fully.clone(), tr)
+            })
+    };
+    let best_f = page_units
+        .iter()
+        .cloned()
+        .map(|u| ctx.score(u).f)
+        .fold(0.0, f32::max);
+    // The page cannot say it: offer the services that cover it as fully,
+    // else a fallback.
+    let cannot_say = |why: &str, tr: &mut Trace| {
+        ask_which(tr).unwrap_or_else(|| ctx.fallback(cov1 * 0.5, why, tr))
+    };
+    // No service was named, so the unit itself must be about the question's
+    // subject, not only its page: the best of those that are.
+    // When a field is clearly asked, the unit must be about it too; when
+    // none is ("how warm is the pool"), a unit whose own text covers most
+    // of the question may say it though no label fits.
+    let field_asked = ctx.fs.max() >= 1.0;
+    if best_f < 0.5 && field_asked {
+        return cannot_say("no row or FAQ entry of the page fits what is asked", tr);
+    }
+    let by_text = best_f < 0.5;
+    let about = |s: &Scored| {
+        if by_text {
+            s.t >= 0.6 || s.overlap >= 0.5
+        } else {
+            (s.t >= 0.3 || s.overlap >= 0.5) && (!field_asked || s.f >= 0.5)
+        }
+    };
+    let Some(best) = ctx.pick(
+        page_units
+            .iter()
+            .cloned()
+            .map(|u| ctx.score(u))
+            .filter(|s| about(s))
+            .collect(),
+    ) else {
+        return cannot_say(
+            "the page is about it, but no unit of it says what is asked",
+            tr,
+        );
+    };
+    let conf = cov1 * (0.3 + 0.7 * best.quality());
+    let slug = &ctx.snap.gen.catalog.pages[top].slug;
+    tr.log(|| {
+        format!(
+            "one page covers it: {slug} / {} (quality {:.2}) -> confidence {conf:.2}",
+            best.unit.field,
+            best.quality()
+        )
+    });
+    if conf >= cfg.answer.answer_threshold {
+        ctx.answer(&best, conf)
+    } else {
+        ctx.fallback(conf, "not sure enough", tr)
+    }
+}
+
+/// `scored` plus the units of the most asked field the search missed: its
+/// pages are known from the catalog, and a question that only asks a field
+/// may share no word with them ("anything i need to do to get ready
+/// beforehand" and a "How to prepare" section).
+pub(super) fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
+    let Some((canon, score)) = ctx.fs.top() else {
+        return scored;
+    };
+    // On a big site a field many pages have is offered from the search's
+    // closest few; reading every such page would cost a page read per
+    // page (thousands at 10k pages).
+    let pages = &ctx.snap.canon_pages[canon];
+    if score < 1.0 || pages.len() > MAX_CATALOG_PAGES {
+        return scored;
+    }
+    for &p in pages {
+        for u in ctx.units_of(p) {
+            if ctx.canon_of(&u) == Some(canon) && !scored.iter().any(|s| s.unit.addr == u.addr) {
+                scored.push(ctx.score(u));
+            }
+        }
+    }
+    scored
+}
+
+/// Only a field was asked ("is there parking"): the one page that has it.
+/// Words that partly name services ("peel") narrow it to those services.
+///
+/// `scored[searched..]` are units of the field the search did not find:
+/// they may make a choice of services, but one alone shares no word with
+/// the question and is not picked as the answer.
+pub(super) fn field_only(
+    ctx: &Ctx,
+    scored: &[Scored],
+    searched: usize,
+    hits: &[NameHit],
+    tr: &mut Trace,
+) -> Decision {
+    let hinted: Vec<(usize, f32)> = hits
+        .iter()
+        .filter(|h| !h.named)
+        .map(|h| (h.page, h.strength))
+        .collect();
+    if let Some(&(first, s1)) = hinted.first() {
+        let close: Vec<(usize, f32)> = hinted
+            .iter()
+            .filter(|(_, s)| *s >= s1 - ctx.cfg().answer.clarify_margin)
+            .cloned()
+            .collect();
+        if close.len() >= 2 {
+            return ctx.clarify(close, tr);
+        }
+        let slug = ctx.snap.gen.catalog.pages[first].slug.clone();
+        let (_, best) = ctx.best_on_page(&slug);
+        // The field must be asked by other words than the hint: "peel" in
+        // "what kinds of peels do you have" is the service, not peeling
+        // skin (Recovery).
+        let skip = name_mask(ctx.q.toks.len(), hits.iter().filter(|h| h.page == first));
+        let beyond = ctx.engine.fields.score(&ctx.q, &skip);
+        let asked_beyond = |b: &Scored| beyond.of(ctx.canon_of(&b.unit)) >= 1.0 || b.heading_hit;
+        if let Some(best) = best.filter(|b| b.f >= 0.9 && asked_beyond(b)) {
+            let conf = (0.3 + 0.7 * best.quality()) * (0.5 + s1).min(1.0);
+            tr.log(|| format!("field asked of the one service a word hints at: {slug} -> confidence {conf:.2}"));
+            if conf >= ctx.cfg().answer.answer_threshold {
+                return ctx.answer(&best, conf);
+            }
+        }
+    }
+    let best = scored.iter().max_by(|a, b| a.rank().total_cmp(&b.rank()));
+    // A row of another field than the one asked, found by a shared word
+    // ("email address" is not the Address row), does not answer.
+    let asked_other = |b: &Scored| {
+        let info = ctx.info(&b.unit.field);
+        let asked = |c: usize| ctx.eff[c] >= 1.0;
+        let fields_of_it = match b.unit.kind {
+            UnitKind::Row => info.row.map(|c| vec![c]).unwrap_or_default(),
+            _ => info.heading.iter().map(|(c, _)| *c).collect(),
+        };
+        ctx.fs.max() >= 1.0 && !fields_of_it.is_empty() && !fields_of_it.into_iter().any(asked)
+    };
+    let Some(best) = best.filter(|b| b.f >= 0.9 && !asked_other(b)) else {
+        return ctx.fallback(0.2, "a field was asked but no page has it", tr);
+    };
+    // Rivals: other pages that have the same field (from the catalog, not
+    // only the search results). A general page's FAQ entry the question
+    // restates answers for every service ("while pregnant"); a row of one
+    // service among many does not.
+    let canon = ctx.canon_of(&best.unit);
+    let page = ctx.page_index(&best.unit.slug);
+    let general_faq = best.unit.kind == UnitKind::Faq
+        && best.heading_hit
+        && page.is_some_and(|p| !ctx.snap.service[p]);
+    let (rivals, rival_pages) = if general_faq {
+        (0, Vec::new())
+    } else {
+        // A fact about the clinic (hours, payment) on a general page is not
+        // rivalled by services that mention it too; the site's own
+        // business data is not rivalled at all.
+        let clinic_fact = canon.is_some_and(|c| ctx.engine.fields.is_general(c))
+            && page.is_some_and(|p| !ctx.snap.service[p]);
+        let business = page.is_some_and(|p| {
+            ctx.snap.gen.catalog.pages[p].kind == crate::content::PageKind::Business
+        });
+        let rival = |p: usize| {
+            Some(p) != page
+                && (!clinic_fact
+                    || (!ctx.snap.service[p]
+                        && ctx.snap.gen.catalog.pages[p].kind
+                            != crate::content::PageKind::Business))
+        };
+        let by_field: Vec<usize> = canon
+            .map(|c| {
+                ctx.snap.canon_pages[c]
+                    .iter()
+                    .copied()
+                    .filter(|&p| rival(p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let by_search = scored
+            .iter()
+            .filter(|s| s.unit.slug != best.unit.slug && s.f >= best.f - 0.2)
+            .filter(|s| ctx.page_index(&s.unit.slug).is_some_and(rival))
+            .count();
+        if business && clinic_fact {
+            (0, Vec::new())
+        } else {
+            (by_field.len().max(by_search), by_field)
+        }
+    };
+    tr.log(|| {
+        format!(
+            "field-only question: best {} / {} (f {:.2}), {rivals} rival pages",
+            best.unit.slug, best.unit.field, best.f
+        )
+    });
+    if rivals > 0 {
+        // Services have it: ask which one (the closest few, however many
+        // have it: a choice helps more than "I'm not sure").
+        let mut pages: Vec<(usize, f32)> = Vec::new();
+        for s in std::iter::once(best).chain(scored.iter().filter(|s| s.f >= best.f - 0.2)) {
+            if let Some(p) = ctx.page_index(&s.unit.slug) {
+                if !pages.iter().any(|(q, _)| *q == p) {
+                    pages.push((p, s.rank()));
+                }
+            }
+        }
+        // The rivals the catalog counted, when the search's units of the
+        // field were weaker than the best ("How often" beside "How many
+        // visits will I need?"): still services that have it.
+        if pages.len() < 2 {
+            for &p in &rival_pages {
+                if !pages.iter().any(|(q, _)| *q == p) {
+                    pages.push((p, 0.0));
+                }
+            }
+        }
+        if pages.len() >= 2 {
+            tr.log(|| {
+                let total = canon
+                    .map(|c| ctx.snap.canon_pages[c].len())
+                    .unwrap_or(0)
+                    .max(pages.len());
+                format!("the asked field is on {total} services: ask which")
+            });
+            return ctx.clarify(pages, tr);
+        }
+        return ctx.fallback(
+            0.3,
+            "the asked field is on several services and none is named",
+            tr,
+        );
+    }
+    if scored[searched..].iter().any(|s| std::ptr::eq(s, best)) {
+        return ctx.fallback(
+            0.3,
+            "only one page has the field asked, and no word of the question is on it",
+            tr,
+        );
+    }
+    let conf = 0.3 + 0.7 * best.quality();
+    ctx.answer(best, conf)
+}

@@ -651,3 +651,21 @@ fn every_service_with_the_asked_field_is_offered() {
     offered.sort();
     assert_eq!(offered, ["hearing-test", "tinnitus"], "{r:?}");
 }
+
+/// A service that is only a draft page is "not offered" when the question
+/// names it, in full or by a word the live pages never use ("emsculpt");
+/// one word of its name that live pages use ("patches") is the client's
+/// own word, not that service. (`tests/fixtures/draft-word`)
+#[test]
+fn a_draft_service_is_not_offered_only_when_named_by_its_own_words() {
+    let (_tmp, engine) = common::engine(&common::fixture("draft-word"));
+    let not_offered = |q: &str| {
+        let r = engine.answer(q);
+        r.kind == frontdesk::Kind::Fallback
+            && r.answer.starts_with("That is not something we offer")
+    };
+    assert!(not_offered("how much is allergy patch testing"));
+    assert!(not_offered("do you have emsculpt"));
+    let q = "i keep getting dry itchy patches on my arms";
+    assert!(!not_offered(q), "{:?}", engine.answer(q));
+}

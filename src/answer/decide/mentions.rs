@@ -57,9 +57,18 @@ pub(super) fn find(
         .filter(|h| h.named && h.page < live)
         .flat_map(|h| h.positions.iter().copied())
         .collect();
-    if let Some(d) = hits.iter().find(|h| h.named && h.page >= live) {
-        let own_word = (d.full || d.positions.len() >= 2)
-            && d.positions.iter().any(|p| !live_positions.contains(p));
+    // One word of a longer name says a service the clinic does not offer
+    // was asked for only when the live pages never use it ("emsculpt"):
+    // "brown patches" is no Patch Testing.
+    let draft = hits.iter().find(|h| {
+        h.named
+            && h.page >= live
+            && (h.full
+                || h.positions.len() >= 2
+                || h.positions.iter().all(|&p| !known(&q.toks[p].stem)))
+    });
+    if let Some(d) = draft {
+        let own_word = d.positions.iter().any(|p| !live_positions.contains(p));
         if best_live.is_none_or(|l| l < d.positions.len() || (l == d.positions.len() && own_word)) {
             tr.log(|| "names a service that is only a draft page".into());
             return None;

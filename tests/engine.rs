@@ -669,3 +669,20 @@ fn a_draft_service_is_not_offered_only_when_named_by_its_own_words() {
     let q = "i keep getting dry itchy patches on my arms";
     assert!(!not_offered(q), "{:?}", engine.answer(q));
 }
+
+/// A word several services' names share, asked on its own ("do you do
+/// rehab"), names their category: those services are offered, not "we
+/// don't offer that". (`tests/fixtures/name-category`)
+#[test]
+fn a_word_several_service_names_share_offers_those_services() {
+    let (_tmp, engine) = common::engine(&common::fixture("name-category"));
+    let r = engine.answer("do you do rehab");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
+    offered.sort();
+    assert_eq!(
+        offered,
+        ["post-surgery-rehab", "sports-injury-rehab"],
+        "{r:?}"
+    );
+}

@@ -189,8 +189,11 @@ fn allergy_accuracy_floor() {
 /// groups were among the examples the helper was given for urgent
 /// questions, so the urgent gain here is not an independent measure. No
 /// ingestion test: one gold unit is not in the index (only the count was
-/// looked at, to keep the site held out), as on allergy.
+/// looked at, to keep the site held out), as on allergy. Floors 0.34 and
+/// 0.64: offering the services a shared name word names ("do you do
+/// rehab") turned one right answer here into a choice (counts only), while
+/// allergy gained one.
 #[test]
 fn sleep_accuracy_floor() {
-    floors("sleep", 0.35, 0.65, 0.57);
+    floors("sleep", 0.34, 0.64, 0.57);
 }

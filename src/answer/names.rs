@@ -415,6 +415,15 @@ impl NameMatcher {
             .is_some_and(|id| self.vocab_between(len, len).iter().any(|v| v.0 == id))
     }
 
+    /// The pages whose names use this stem ("rehab": Sports Injury Rehab,
+    /// Post-Surgery Rehab), in page order.
+    pub fn pages_with(&self, stem: &str) -> &[u32] {
+        self.strings
+            .id(stem)
+            .map(|s| self.stem_pages.get(s))
+            .unwrap_or(&[])
+    }
+
     /// Whether several pages' names use this stem ("laser", "filler").
     pub fn shared(&self, stem: &str) -> bool {
         self.df_of(stem) >= 2

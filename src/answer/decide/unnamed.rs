@@ -53,6 +53,7 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
         .filter_map(|s| ctx.page_index(&s.unit.slug))
         .collect();
     cat_pages.extend(ctx.tagged_pages());
+    cat_pages.extend(named_by_topic(ctx));
     cat_pages.sort_unstable();
     cat_pages.dedup();
     if cat_pages.len() >= 2 {
@@ -440,4 +441,37 @@ pub(super) fn field_only(
     }
     let conf = 0.3 + 0.7 * best.quality();
     ctx.answer(best, conf)
+}
+
+/// The services whose names hold every topic word, when the question is
+/// only that ("do you do rehab": Sports Injury Rehab, Post-Surgery Rehab,
+/// Vestibular Rehab): a word several names share names their category.
+/// None when more than `MAX_FIELD_CHOICES` share it (too general to offer).
+fn named_by_topic(ctx: &Ctx) -> Vec<usize> {
+    let names = &ctx.snap.names;
+    let live = ctx.snap.gen.catalog.pages.len();
+    let Some((first, rest)) = ctx.topic.split_first() else {
+        return Vec::new();
+    };
+    let with = |t: &super::context::TopicTok| -> Vec<usize> {
+        let mut pages: Vec<usize> = t
+            .stems
+            .iter()
+            .flat_map(|s| names.pages_with(s).iter().map(|&p| p as usize))
+            .filter(|&p| p < live && ctx.snap.service[p])
+            .collect();
+        pages.sort_unstable();
+        pages.dedup();
+        pages
+    };
+    let mut pages = with(first);
+    for t in rest {
+        let other = with(t);
+        pages.retain(|p| other.binary_search(p).is_ok());
+    }
+    if (2..=MAX_FIELD_CHOICES).contains(&pages.len()) {
+        pages
+    } else {
+        Vec::new()
+    }
 }

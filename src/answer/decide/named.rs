@@ -1,7 +1,7 @@
 //! A question that names one service or several (rules 2-5).
 
 use super::context::{build_ctx, Ctx};
-use super::score::same_word;
+use super::score::{same_word, PageFit};
 use super::{Trace, MAX_FIELD_CHOICES};
 use crate::answer::compose::Decision;
 use crate::answer::names::NameHit;
@@ -12,35 +12,18 @@ use crate::text;
 /// One service named.
 pub(super) fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     let cfg = ctx.cfg();
-    let slug = ctx.snap.gen.catalog.pages[hit.page].slug.clone();
-    let (page_units, best) = ctx.best_on_page(&slug);
-    let Some(best) = best else {
+    // Gather and score: the page's units, the best of them, and how sure
+    // that makes us; the rules below decide from these alone.
+    let Some(fit) = ctx.fit(hit, tr) else {
         return ctx.fallback(0.0, "the page has no units", tr);
     };
-    let quality = best.quality();
-    let uncovered = ctx.uncovered_by(&page_units);
-    let unknown = ctx.unknown_share();
-    // Words the page does not mention lower confidence; words the whole
-    // content never mentions ("migraines") lower it most.
-    // With a clearly asked field, extra words are chatter ("woke up with a
-    // headache"); without one, words the content never uses mean the
-    // question is about something else ("botox for migraines").
-    let penalty = if best.f >= 1.0 {
-        0.3 * uncovered
-    } else {
-        // Unknown words weigh less when the page's best unit is a good fit
-        // anyway ("terrified of needles ... numb me before the botox").
-        (((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9) * (1.2 - quality).min(1.0)).min(1.0)
-    };
-    let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
-    tr.log(|| {
-        let mut ranks: Vec<f32> = page_units.iter().cloned().map(|u| ctx.score(u).rank()).collect();
-        ranks.sort_by(|a, b| b.total_cmp(a));
-        format!(
-            "named {slug}: best {} (f {:.2}, t {:.2}, quality {quality:.2}), uncovered {uncovered:.2} -> confidence {conf:.2} [rank {:.2} second {:.2} unknown {unknown:.2}]",
-            best.unit.field, best.f, best.t, best.rank(), ranks.get(1).copied().unwrap_or(0.0)
-        )
-    });
+    let PageFit {
+        units: page_units,
+        best,
+        quality,
+        uncovered,
+        conf,
+    } = fit;
     // "Do you do X?" about a service we have: yes, and what it is for. Only
     // when nothing else is asked, not even faintly: "how old do you have to
     // be for X" and "what tests do you do at X" ask something the purpose

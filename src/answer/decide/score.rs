@@ -1,7 +1,8 @@
 //! How well a unit answers the question: field, topic and label evidence.
 
 use super::context::{Ctx, TopicTok};
-use super::TIE;
+use super::{Trace, TIE};
+use crate::answer::names::NameHit;
 use crate::answer::units::{self, Unit};
 use crate::content::UnitKind;
 use crate::text;
@@ -47,6 +48,21 @@ impl Scored {
         };
         f + 0.6 * self.t + prior
     }
+}
+
+/// How well a named page answers: what the named route decides from.
+pub(super) struct PageFit {
+    /// The page's units.
+    pub(super) units: Vec<Unit>,
+    /// The best of them for this question.
+    pub(super) best: Scored,
+    /// `best.quality()`.
+    pub(super) quality: f32,
+    /// Share of the topic no unit of the page mentions.
+    pub(super) uncovered: f32,
+    /// Confidence in `best`: the name's strength, the unit's quality, less
+    /// what the page leaves unsaid.
+    pub(super) conf: f32,
 }
 
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
@@ -315,5 +331,45 @@ impl Ctx<'_> {
                     .total_cmp(&b.quality())
                     .then(a.rank().total_cmp(&b.rank()))
             })
+    }
+
+    /// Gathers and scores the named page of `hit`: its best unit and the
+    /// confidence it earns (`None`: the page has no units).
+    pub(super) fn fit(&self, hit: &NameHit, tr: &mut Trace) -> Option<PageFit> {
+        let slug = &self.snap.gen.catalog.pages[hit.page].slug;
+        let (units, best) = self.best_on_page(slug);
+        let best = best?;
+        let quality = best.quality();
+        let uncovered = self.uncovered_by(&units);
+        let unknown = self.unknown_share();
+        // Words the page does not mention lower confidence; words the whole
+        // content never mentions ("migraines") lower it most.
+        // With a clearly asked field, extra words are chatter ("woke up with a
+        // headache"); without one, words the content never uses mean the
+        // question is about something else ("botox for migraines").
+        let penalty = if best.f >= 1.0 {
+            0.3 * uncovered
+        } else {
+            // Unknown words weigh less when the page's best unit is a good fit
+            // anyway ("terrified of needles ... numb me before the botox").
+            (((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9) * (1.2 - quality).min(1.0))
+                .min(1.0)
+        };
+        let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
+        tr.log(|| {
+            let mut ranks: Vec<f32> = units.iter().cloned().map(|u| self.score(u).rank()).collect();
+            ranks.sort_by(|a, b| b.total_cmp(a));
+            format!(
+                "named {slug}: best {} (f {:.2}, t {:.2}, quality {quality:.2}), uncovered {uncovered:.2} -> confidence {conf:.2} [rank {:.2} second {:.2} unknown {unknown:.2}]",
+                best.unit.field, best.f, best.t, best.rank(), ranks.get(1).copied().unwrap_or(0.0)
+            )
+        });
+        Some(PageFit {
+            units,
+            best,
+            quality,
+            uncovered,
+            conf,
+        })
     }
 }

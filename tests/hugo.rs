@@ -531,3 +531,14 @@ fn the_clinics_hours_asked_beside_a_service_come_from_the_business_data() {
     let r = engine.answer("what times are the jet facial slots");
     assert_ne!(r.page.as_deref(), Some("business"), "{r:?}");
 }
+
+/// A clinic fact asked with a word of its own field's phrases ("call" of
+/// "number to call") comes from the business data, not from a page that
+/// says "call us". (`tests/fixtures/phone-call`)
+#[test]
+fn the_number_to_call_comes_from_the_business_data() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phone-call");
+    let (_tmp, engine) = engine_at(&root);
+    let (p, f, _) = answered(&engine, "whats the phone number i need to call to book");
+    assert_eq!((p.as_str(), f.as_str()), ("business", "phone"));
+}

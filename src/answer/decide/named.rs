@@ -490,8 +490,12 @@ pub(super) fn business_fact(
         .find(|u| ctx.info(&u.field).row == Some(canon))?;
     // Other words must be chatter the content never uses ("trying to come
     // after work"), not a subject the site talks about ("pool therapy").
+    // A word the field's own phrases use ("call" of "number to call") is
+    // the field asked again.
+    let field_words = fields.phrase_words(canon);
     let about_something = ctx.topic.iter().any(|t| {
         t.idf < ctx.max_idf
+            && !t.stems.iter().any(|s| field_words.contains(s))
             && !t
                 .stems
                 .iter()

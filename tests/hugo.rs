@@ -537,8 +537,7 @@ fn the_clinics_hours_asked_beside_a_service_come_from_the_business_data() {
 /// says "call us". (`tests/fixtures/phone-call`)
 #[test]
 fn the_number_to_call_comes_from_the_business_data() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/phone-call");
-    let (_tmp, engine) = engine_at(&root);
+    let (_tmp, engine) = engine_at(&common::fixture("phone-call"));
     let (p, f, _) = answered(&engine, "whats the phone number i need to call to book");
     assert_eq!((p.as_str(), f.as_str()), ("business", "phone"));
 }

@@ -686,3 +686,23 @@ fn a_word_several_service_names_share_offers_those_services() {
         "{r:?}"
     );
 }
+
+/// A page the question names by a word read as a category ("contacts":
+/// the Contact page's name too) is vouched for by its name: when it alone
+/// answers among the category's pages, it answers, however little of the
+/// rest of the question its text repeats. (`tests/fixtures/category-named`:
+/// three pages of the eyecare dev site)
+#[test]
+fn a_page_named_by_a_category_word_answers_when_it_alone_can() {
+    let (_tmp, engine) = common::engine(&common::fixture("category-named"));
+    let r = engine.answer("my 10 year old wants contacts for soccer is she old enough");
+    assert_eq!(
+        (r.kind, r.page.as_deref(), r.field.as_deref()),
+        (
+            frontdesk::Kind::Answer,
+            Some("contact-lens-fitting"),
+            Some("Minimum age")
+        ),
+        "{r:?}"
+    );
+}

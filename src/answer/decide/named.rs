@@ -304,11 +304,18 @@ pub(super) fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judg
                 .find(|h| h.page == page)
                 .map(|h| h.positions.clone())
                 .unwrap_or_default();
+            // A page the question names, though by a word read as the
+            // category ("contacts"), is vouched for by its name.
+            let named = hits.iter().any(|h| h.page == page && h.named);
             let hit = NameHit::as_if_named(page, 1.0, positions);
             Judged {
                 hit,
-                weight: 1.0 - ctx.uncovered_by(&units),
-                named: false,
+                weight: if named {
+                    1.0
+                } else {
+                    1.0 - ctx.uncovered_by(&units)
+                },
+                named,
             }
         })
         .collect()

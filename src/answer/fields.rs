@@ -458,6 +458,9 @@ mod tests {
             ("After Your Appointment", "Aftercare"),
             ("Turnaround Time", "Treatment Duration"),
             ("Good Until", "Offer Ends"),
+            // A class's timetable says when, as opening hours do.
+            ("Weekly schedule", "Hours"),
+            ("Class Times", "Hours"),
         ] {
             assert_eq!(canon(label).as_deref(), Some(field), "{label}");
         }

@@ -399,6 +399,9 @@ mod tests {
         // "how much" a few words before what is measured asks that, not a price.
         assert_eq!(best("how much is the downtime for a peel"), "Downtime");
         assert_eq!(best("how much will my lips swelling be"), "Recovery Time");
+        // "how long is it good for" asks how long an offer holds, not what
+        // a treatment is good for.
+        assert_eq!(best("how long is the coupon good for"), "Offer Ends");
     }
 
     #[test]

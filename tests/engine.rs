@@ -706,3 +706,23 @@ fn a_page_named_by_a_category_word_answers_when_it_alone_can() {
         "{r:?}"
     );
 }
+
+/// A section named ("special") whose pages all say what is asked: the one
+/// whose name the question also has a word of, that no other has ("wax"),
+/// answers instead of a choice. (`tests/fixtures/section-meant`)
+#[test]
+fn the_section_page_the_question_names_a_word_of_answers() {
+    let (_tmp, engine) = common::engine(&common::fixture("section-meant"));
+    let r = engine.answer("how long is the $79 wax special good for");
+    assert_eq!(
+        (r.kind, r.page.as_deref(), r.field.as_deref()),
+        (
+            frontdesk::Kind::Answer,
+            Some("wax-check"),
+            Some("Offer ends")
+        ),
+        "{r:?}"
+    );
+    let r = engine.answer("how long are the specials good for");
+    assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
+}

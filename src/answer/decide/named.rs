@@ -159,6 +159,37 @@ pub(super) fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Opti
     if let Some(d) = settle(ctx, &judged, tr) {
         return Some(d);
     }
+    // Several say it, and the question has a word of one of them's names
+    // that no other's has ("the $79 wax special" among the offers): that
+    // one is meant, and answers if it can.
+    let own_word = |p: usize| {
+        ctx.q.toks.iter().enumerate().any(|(i, t)| {
+            !t.stop
+                && !hit.positions.contains(&i)
+                && children.iter().all(|&o| {
+                    let has = ctx.name_stems(o).iter().any(|s| t.has_stem(s));
+                    has == (o == p)
+                })
+        })
+    };
+    if let [p] = children
+        .iter()
+        .copied()
+        .filter(|&p| own_word(p))
+        .collect::<Vec<_>>()[..]
+    {
+        let meant = NameHit::as_if_named(p, hit.strength, hit.positions.clone());
+        let label = format!("meant {}", pages[p].slug);
+        if let (_, d @ Decision::Answer { .. }) = judge_alone(ctx, &meant, &label, tr) {
+            tr.log(|| {
+                format!(
+                    "the question names {} among them: it answers",
+                    pages[p].slug
+                )
+            });
+            return Some(d);
+        }
+    }
     (children.len() >= 2).then(|| ctx.clarify(children.iter().map(|&p| (p, 1.0)).collect(), tr))
 }
 

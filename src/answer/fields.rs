@@ -402,6 +402,7 @@ mod tests {
         // "how long is it good for" asks how long an offer holds, not what
         // a treatment is good for.
         assert_eq!(best("how long is the coupon good for"), "Offer Ends");
+        assert_eq!(best("whats in the intro pack"), "What's Included");
     }
 
     #[test]
@@ -464,6 +465,7 @@ mod tests {
             // A class's timetable says when, as opening hours do.
             ("Weekly schedule", "Hours"),
             ("Class Times", "Hours"),
+            ("What you get", "What's Included"),
         ] {
             assert_eq!(canon(label).as_deref(), Some(field), "{label}");
         }

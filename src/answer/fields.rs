@@ -403,6 +403,7 @@ mod tests {
         // a treatment is good for.
         assert_eq!(best("how long is the coupon good for"), "Offer Ends");
         assert_eq!(best("whats in the intro pack"), "What's Included");
+        assert_eq!(best("what tests do you do at the exam"), "What's Checked");
     }
 
     #[test]
@@ -466,6 +467,7 @@ mod tests {
             ("Weekly schedule", "Hours"),
             ("Class Times", "Hours"),
             ("What you get", "What's Included"),
+            ("Tests We Run", "What's Checked"),
         ] {
             assert_eq!(canon(label).as_deref(), Some(field), "{label}");
         }

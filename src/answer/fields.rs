@@ -251,8 +251,9 @@ impl FieldMatcher {
             .collect()
     }
 
-    /// Words of the phrases of canonical field `canon`, for widening a search
-    /// ("wine" asks Aftercare, whose FAQ says "drink").
+    /// Words of the phrases of canonical field `canon`: for widening a search
+    /// ("wine" asks Aftercare, whose FAQ says "drink"), and to tell a word
+    /// that asks the field again ("call" for Phone) from another subject.
     pub fn phrase_words(&self, canon: usize) -> &[String] {
         &self.phrase_words[canon]
     }
@@ -404,6 +405,10 @@ mod tests {
         assert_eq!(best("how long is the coupon good for"), "Offer Ends");
         assert_eq!(best("whats in the intro pack"), "What's Included");
         assert_eq!(best("what tests do you do at the exam"), "What's Checked");
+        // A lone "covered" / "valid" is not what a package includes or
+        // when an offer ends.
+        assert_eq!(best("is botox covered by insurance"), "Insurance");
+        assert_ne!(best("how long is my prescription valid"), "Offer Ends");
     }
 
     #[test]

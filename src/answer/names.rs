@@ -416,7 +416,8 @@ impl NameMatcher {
     }
 
     /// The pages whose names use this stem ("rehab": Sports Injury Rehab,
-    /// Post-Surgery Rehab), in page order.
+    /// Post-Surgery Rehab), in page order; draft pages (indexes at or past
+    /// the catalog's live pages) included.
     pub fn pages_with(&self, stem: &str) -> &[u32] {
         self.strings
             .id(stem)

@@ -14,14 +14,19 @@ use tantivy::Searcher;
 
 /// A word of what the question is about (not a name, field phrase or stopword).
 pub(super) struct TopicTok {
+    /// Its stem and the stems of its meanings (`[terms]`, typo fixes).
     pub(super) stems: Vec<String>,
+    /// How rare its rarest known form is (the most for a word the content
+    /// never uses).
     pub(super) idf: f32,
 }
 
 /// What one question looks up more than once.
 #[derive(Default)]
 pub(super) struct Memo {
+    /// Each stem's IDF (`None`: the content never uses it).
     pub(super) idf: std::cell::RefCell<HashMap<String, Option<f32>>>,
+    /// Each search run, by stems and limit.
     pub(super) searches: std::cell::RefCell<Vec<Searched>>,
 }
 
@@ -29,15 +34,23 @@ pub(super) struct Memo {
 pub(super) type Searched = (Vec<String>, usize, Vec<(f32, Unit)>);
 
 /// One question as every route reads it: parsed, its services' words
-/// masked, its fields scored and its topic weighed; read-only once built.
+/// masked, its fields scored and its topic weighed. Read-only once built
+/// (but for `depth`, set when a page is judged alone).
 pub(super) struct Ctx<'a> {
+    /// The lexicon, urgent rules and configuration.
     pub(super) engine: &'a Engine,
+    /// The index generation the question is answered on.
     pub(super) snap: &'a Snapshot,
+    /// One searcher for the whole question.
     pub(super) searcher: Searcher,
+    /// The question, parsed (typos of field words corrected).
     pub(super) q: Question,
+    /// How strongly each field is asked.
     pub(super) fs: crate::answer::fields::FieldScores,
     /// Question positions that name the service.
     pub(super) mask: Vec<bool>,
+    /// What the question is about: its words that are not a name, a field
+    /// phrase or a stopword.
     pub(super) topic: Vec<TopicTok>,
     /// The topic plus the field-phrase words at half weight.
     pub(super) evidence: Vec<TopicTok>,
@@ -47,6 +60,7 @@ pub(super) struct Ctx<'a> {
     /// Field scores with partner fields filled in (a page without Anesthesia
     /// answers a numbing question from Pain Level).
     pub(super) eff: Vec<f32>,
+    /// The IDF of a word no unit uses.
     pub(super) max_idf: f32,
     /// How many pages are being judged alone around this one: a page judged
     /// alone may judge a promotion or a section's pages alone in turn, and
@@ -61,7 +75,7 @@ impl Ctx<'_> {
     }
 
     /// What clients are shown as the page's name.
-    pub(super) fn page_title(&self, page: usize) -> String {
+    fn page_title(&self, page: usize) -> String {
         self.snap.gen.catalog.pages[page].display_name.clone()
     }
 
@@ -81,7 +95,7 @@ impl Ctx<'_> {
     }
 
     /// IDF of a stem, looked up once per question.
-    pub(super) fn idf_opt(&self, stem: &str) -> Option<f32> {
+    fn idf_opt(&self, stem: &str) -> Option<f32> {
         if let Some(v) = self.memo.idf.borrow().get(stem) {
             return *v;
         }

@@ -19,7 +19,7 @@ pub(super) struct Mentions {
     pub(super) general_by_field: Option<usize>,
 }
 
-/// Stage 2 of [`super::decide`]: the services `q` names, given `mode` (a
+/// Stage 3 of [`super::decide`]: the services `q` names, given `mode` (a
 /// follow-up's service, a picked choice). `None` when it names a service
 /// that is only a draft page: the clinic does not offer it.
 pub(super) fn find(
@@ -68,7 +68,8 @@ pub(super) fn find(
                 || h.positions.iter().all(|&p| !known(&q.toks[p].stem)))
     });
     if let Some(d) = draft {
-        let own_word = d.positions.iter().any(|p| !live_positions.contains(p));
+        let own_word = (d.full || d.positions.len() >= 2)
+            && d.positions.iter().any(|p| !live_positions.contains(p));
         if best_live.is_none_or(|l| l < d.positions.len() || (l == d.positions.len() && own_word)) {
             tr.log(|| "names a service that is only a draft page".into());
             return None;
@@ -172,7 +173,7 @@ pub(super) fn find(
 
 /// Named hits that stand: drops names inside longer names, and shared names
 /// used as a category ("laser treatments").
-pub(super) fn resolve_named(
+fn resolve_named(
     hits: &[NameHit],
     q: &Question,
     names: &crate::answer::names::NameMatcher,

@@ -64,9 +64,12 @@ pub enum Mode<'a> {
     Page(&'a str),
 }
 
+/// Where `--explain` collects why a decision was taken; `None` when no one
+/// asked, so answering pays nothing for it.
 struct Trace<'a>(Option<&'a mut Vec<String>>);
 
 impl Trace<'_> {
+    /// Records the line `f` writes, only when a trace is kept.
     fn log(&mut self, f: impl FnOnce() -> String) {
         if let Some(t) = self.0.as_mut() {
             t.push(f());
@@ -177,13 +180,6 @@ fn route<'a, 'm>(
 /// Most services sharing an asked field for which a clarify is still a
 /// useful choice (more: the question is too general, a fallback).
 const MAX_FIELD_CHOICES: usize = 6;
-
-/// Most pages with an asked field whose units a field-only question reads
-/// from the catalog (more: only those the search found).
-const MAX_CATALOG_PAGES: usize = 2 * MAX_FIELD_CHOICES;
-
-/// Ranks this close count as a tie between units.
-const TIE: f32 = 0.01;
 
 /// How many candidate units a reply carries for staff (handoff, review).
 const CANDIDATES: usize = 3;

@@ -129,9 +129,11 @@ pub(super) fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
 }
 
 /// A section's list page named ("any specials going on") that cannot say
-/// it: the pages in the section speak. One that alone answers does; else a
-/// few are offered (more than `MAX_FIELD_CHOICES`: none).
-pub(super) fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision> {
+/// it: the pages in the section speak. One that alone answers does; when
+/// several do, the one whose name has a word of the question no other page
+/// of the section has answers from its own unit; else a few are offered
+/// (more than `MAX_FIELD_CHOICES`: none).
+fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision> {
     let pages = &ctx.snap.gen.catalog.pages;
     let section = &pages[hit.page];
     if section.kind != crate::content::PageKind::Section {
@@ -164,7 +166,10 @@ pub(super) fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Opti
     // one is meant, and answers if it can.
     let own_word = |p: usize| {
         ctx.q.toks.iter().enumerate().any(|(i, t)| {
+            // Not a word of the section's name (a field phrase's gap may
+            // hold it: "how long is the wax special good for").
             !t.stop
+                && !ctx.mask[i]
                 && !hit.positions.contains(&i)
                 && children.iter().all(|&o| {
                     let has = ctx.name_stems(o).iter().any(|s| t.has_stem(s));
@@ -180,7 +185,10 @@ pub(super) fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Opti
     {
         let meant = NameHit::as_if_named(p, hit.strength, hit.positions.clone());
         let label = format!("meant {}", pages[p].slug);
-        if let (_, d @ Decision::Answer { .. }) = judge_alone(ctx, &meant, &label, tr) {
+        // Its own unit: a general page it hands over to is no reason to
+        // prefer it over its siblings.
+        let (_, d) = judge_alone(ctx, &meant, &label, tr);
+        if matches!(&d, Decision::Answer { unit, .. } if unit.slug == pages[p].slug) {
             tr.log(|| {
                 format!(
                     "the question names {} among them: it answers",
@@ -273,7 +281,7 @@ pub(super) fn settle(ctx: &Ctx, hits: &[Judged], tr: &mut Trace) -> Option<Decis
 /// Decides for `hit`'s page as if the question named only it (its own
 /// name words masked, the others' words back in the topic); the trace
 /// lines are kept under `label`.
-pub(super) fn judge_alone<'a>(
+fn judge_alone<'a>(
     ctx: &Ctx<'a>,
     hit: &NameHit,
     label: &str,
@@ -307,10 +315,11 @@ pub(super) fn judge_alone<'a>(
 
 /// Most pages judged alone inside one another (a choice's page, its
 /// promotion, that promotion's section).
-pub(super) const MAX_DEPTH: usize = 3;
+const MAX_DEPTH: usize = 3;
 
 /// A page to be judged alone by [`settle`].
 pub(super) struct Judged {
+    /// The page, as if the question named it.
     pub(super) hit: NameHit,
     /// Multiplies its answer's confidence.
     pub(super) weight: f32,
@@ -319,10 +328,12 @@ pub(super) struct Judged {
 }
 
 /// Pages the topic points at, judged as if named (their own name words
-/// masked), weighted by how much of the question their text covers. None
-/// when there are more than [`settle`] judges (a tag shared by thousands of
-/// pages must not load them all).
-pub(super) fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judged> {
+/// masked), weighted by how much of the question their text covers. With
+/// `vouched` (the pages of a category the question names), a page the
+/// question names by a word read as the category ("contacts") counts as
+/// named, weight 1. None when there are more than [`settle`] judges (a tag
+/// shared by thousands of pages must not load them all).
+pub(super) fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize], vouched: bool) -> Vec<Judged> {
     if pages.len() > MAX_FIELD_CHOICES {
         return Vec::new();
     }
@@ -337,7 +348,7 @@ pub(super) fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judg
                 .unwrap_or_default();
             // A page the question names, though by a word read as the
             // category ("contacts"), is vouched for by its name.
-            let named = hits.iter().any(|h| h.page == page && h.named);
+            let named = vouched && hits.iter().any(|h| h.page == page && h.named);
             let hit = NameHit::as_if_named(page, 1.0, positions);
             Judged {
                 hit,
@@ -356,7 +367,7 @@ pub(super) fn as_named(ctx: &Ctx, hits: &[NameHit], pages: &[usize]) -> Vec<Judg
 /// deals"): a live promotion whose offer (or name) names the service
 /// speaks for it, and answers as if it had been named; several are
 /// offered. A promotion that does not name the service never answers.
-pub(super) fn promotion_for(
+fn promotion_for(
     ctx: &Ctx,
     hit: &NameHit,
     page_units: &[Unit],

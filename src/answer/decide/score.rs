@@ -1,14 +1,18 @@
 //! How well a unit answers the question: field, topic and label evidence.
 
 use super::context::{Ctx, TopicTok};
-use super::{Trace, TIE};
+use super::Trace;
 use crate::answer::names::NameHit;
 use crate::answer::units::{self, Unit};
 use crate::content::UnitKind;
 use crate::text;
 
+/// Ranks this close count as a tie between units.
+const TIE: f32 = 0.01;
+
 /// A unit with its scores for this question.
 pub(super) struct Scored {
+    /// The unit scored.
     pub(super) unit: Unit,
     /// How well its field / heading matches what is asked (0..~1.5).
     pub(super) f: f32,
@@ -66,7 +70,7 @@ pub(super) struct PageFit {
 }
 
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
-pub(super) fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
+fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
     let total: f32 = toks.iter().map(|t| t.idf).sum();
     if total <= 0.0 {
         return 0.0;
@@ -204,7 +208,7 @@ impl Ctx<'_> {
     /// Like [`Self::coverage`], over the topic and (at half weight) the words
     /// of the field phrases: a row that literally says what was asked
     /// ("numbness") is the better answer.
-    pub(super) fn evidence_coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
+    fn evidence_coverage(&self, has: impl Fn(&str) -> bool) -> f32 {
         weighted_share(&self.evidence, |t| t.stems.iter().any(|s| has(s)))
     }
 
@@ -258,7 +262,7 @@ impl Ctx<'_> {
 
     /// Share of `unit`'s label words (small words included) the question
     /// has, in any form.
-    pub(super) fn label_echo(&self, unit: &Unit) -> f32 {
+    fn label_echo(&self, unit: &Unit) -> f32 {
         if unit.field_stems.is_empty() {
             return 0.0;
         }

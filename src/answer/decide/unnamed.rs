@@ -4,11 +4,15 @@ use super::context::Ctx;
 use super::mentions::name_mask;
 use super::named::{as_named, business_fact, settle};
 use super::score::Scored;
-use super::{Trace, MAX_CATALOG_PAGES, MAX_FIELD_CHOICES};
+use super::{Trace, MAX_FIELD_CHOICES};
 use crate::answer::compose::Decision;
 use crate::answer::names::NameHit;
 use crate::answer::units::Unit;
 use crate::content::UnitKind;
+
+/// Most pages with an asked field whose units a field-only question reads
+/// from the catalog (more: only those the search found).
+const MAX_CATALOG_PAGES: usize = 2 * MAX_FIELD_CHOICES;
 
 /// No service named: let the content compete.
 pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
@@ -64,7 +68,7 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
                 .unwrap_or(0.0)
         };
         tr.log(|| format!("the topic is a category of {} services", cat_pages.len()));
-        if let Some(d) = settle(ctx, &as_named(ctx, hits, &cat_pages), tr) {
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &cat_pages, true), tr) {
             return d;
         }
         return ctx.clarify(cat_pages.iter().map(|&p| (p, 1.0 + hint(p))).collect(), tr);
@@ -170,7 +174,7 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
             );
         }
         let pages: Vec<usize> = close.iter().map(|c| c.0).collect();
-        if let Some(d) = settle(ctx, &as_named(ctx, hits, &pages), tr) {
+        if let Some(d) = settle(ctx, &as_named(ctx, hits, &pages, false), tr) {
             return d;
         }
         return ctx.clarify(close, tr);
@@ -263,7 +267,7 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
 /// pages are known from the catalog, and a question that only asks a field
 /// may share no word with them ("anything i need to do to get ready
 /// beforehand" and a "How to prepare" section).
-pub(super) fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
+fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Vec<Scored> {
     let Some((canon, score)) = ctx.fs.top() else {
         return scored;
     };
@@ -290,7 +294,7 @@ pub(super) fn with_field_units<'c>(ctx: &Ctx<'c>, mut scored: Vec<Scored>) -> Ve
 /// `scored[searched..]` are units of the field the search did not find:
 /// they may make a choice of services, but one alone shares no word with
 /// the question and is not picked as the answer.
-pub(super) fn field_only(
+fn field_only(
     ctx: &Ctx,
     scored: &[Scored],
     searched: usize,

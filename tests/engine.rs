@@ -159,6 +159,14 @@ fn changed_content_is_picked_up() {
     );
 }
 
+/// The pages a clarify reply offers, sorted (the order is the engine's to
+/// choose).
+fn offered(r: &frontdesk::Reply) -> Vec<String> {
+    let mut pages: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
+    pages.sort();
+    pages
+}
+
 /// The answers the cache must not change: named, typo, joined, field only.
 fn replies(engine: &Engine) -> Vec<String> {
     [
@@ -613,8 +621,7 @@ fn a_field_asked_in_other_words_offers_the_services_that_have_it() {
     let (_tmp, engine) = common::engine(&common::fixture("field-only"));
     let r = engine.answer("is there anything i need to do to get ready beforehand");
     assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
-    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
-    offered.sort();
+    let offered = offered(&r);
     assert_eq!(offered, ["balance-testing", "hearing-test"], "{r:?}");
     // One page alone with the field, none of the question's words on it: a
     // guess at which service the client means, so no answer.
@@ -631,8 +638,7 @@ fn a_general_page_named_by_a_fields_word_gives_way_to_the_services_with_it() {
     let (_tmp, engine) = common::engine(&common::fixture("general-by-field"));
     let r = engine.answer("how long is the appointment");
     assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
-    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
-    offered.sort();
+    let offered = offered(&r);
     assert_eq!(offered, ["contact-lens-fitting", "eye-exam"], "{r:?}");
     let r = engine.answer("how much notice do you need to cancel an appointment");
     assert_eq!(r.page.as_deref(), Some("cancellation-policy"), "{r:?}");
@@ -647,8 +653,7 @@ fn every_service_with_the_asked_field_is_offered() {
     let (_tmp, engine) = common::engine(&common::fixture("field-rivals"));
     let r = engine.answer("how many sessions will i need");
     assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
-    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
-    offered.sort();
+    let offered = offered(&r);
     assert_eq!(offered, ["hearing-test", "tinnitus"], "{r:?}");
 }
 
@@ -678,8 +683,7 @@ fn a_word_several_service_names_share_offers_those_services() {
     let (_tmp, engine) = common::engine(&common::fixture("name-category"));
     let r = engine.answer("do you do rehab");
     assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
-    let mut offered: Vec<String> = r.options.iter().map(|c| c.page.clone()).collect();
-    offered.sort();
+    let offered = offered(&r);
     assert_eq!(
         offered,
         ["post-surgery-rehab", "sports-injury-rehab"],

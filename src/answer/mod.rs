@@ -230,6 +230,12 @@ impl Snapshot {
             .unwrap_or(&[])
     }
 
+    /// Whether question word `t` is, in any of its forms, a word of page
+    /// `page`'s names ("drip" for IV Therapy's "IV drip").
+    pub(crate) fn names_use(&self, page: usize, t: &question::Tok) -> bool {
+        self.name_stems(page).iter().any(|s| t.has_stem(s))
+    }
+
     fn name_matcher(
         gen: &Generation,
         config: &Config,

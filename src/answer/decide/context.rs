@@ -273,9 +273,8 @@ pub(super) fn build_ctx<'a>(
     let mut mask = name_mask(q.toks.len(), named);
     for h in named {
         // Other words that mean the service's name ("drip" for "IV").
-        let stems = snap.name_stems(h.page);
         for (i, t) in q.toks.iter().enumerate() {
-            if !t.stop && stems.iter().any(|s| t.has_stem(s)) {
+            if !t.stop && snap.names_use(h.page, t) {
                 mask[i] = true;
             }
         }

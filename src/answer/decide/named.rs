@@ -20,10 +20,10 @@ pub(super) fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
     let PageFit {
         units: page_units,
         best,
-        quality,
         uncovered,
         conf,
     } = fit;
+    let quality = best.quality();
     // "Do you do X?" about a service we have: yes, and what it is for. Only
     // when nothing else is asked, not even faintly: "how old do you have to
     // be for X" and "what tests do you do at X" ask something the purpose
@@ -171,10 +171,9 @@ fn section_children(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Option<Decision
             !t.stop
                 && !ctx.mask[i]
                 && !hit.positions.contains(&i)
-                && children.iter().all(|&o| {
-                    let has = ctx.name_stems(o).iter().any(|s| t.has_stem(s));
-                    has == (o == p)
-                })
+                && children
+                    .iter()
+                    .all(|&o| ctx.snap.names_use(o, t) == (o == p))
         })
     };
     if let [p] = children

@@ -60,8 +60,6 @@ pub(super) struct PageFit {
     pub(super) units: Vec<Unit>,
     /// The best of them for this question.
     pub(super) best: Scored,
-    /// `best.quality()`.
-    pub(super) quality: f32,
     /// Share of the topic no unit of the page mentions.
     pub(super) uncovered: f32,
     /// Confidence in `best`: the name's strength, the unit's quality, less
@@ -371,7 +369,6 @@ impl Ctx<'_> {
         Some(PageFit {
             units,
             best,
-            quality,
             uncovered,
             conf,
         })

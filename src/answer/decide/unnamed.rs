@@ -470,6 +470,9 @@ fn named_by_topic(ctx: &Ctx) -> Vec<usize> {
     };
     let mut pages = with(first);
     for t in rest {
+        if pages.is_empty() {
+            break;
+        }
         let other = with(t);
         pages.retain(|p| other.binary_search(p).is_ok());
     }

@@ -730,3 +730,22 @@ fn the_section_page_the_question_names_a_word_of_answers() {
     let r = engine.answer("how long are the specials good for");
     assert_eq!(r.kind, frontdesk::Kind::Clarify, "{r:?}");
 }
+
+/// A unit that matches only a weak field phrase, on a page that speaks of
+/// the question's words in another unit, is a neighbour of the answer, not
+/// the answer. (`tests/fixtures/weak-neighbour`)
+#[test]
+fn a_weak_field_phrase_alone_does_not_answer_beside_the_page_s_own_words() {
+    let (_tmp, engine) = common::engine(&common::fixture("weak-neighbour"));
+    let q = "my fingers are swollen and stiff in the mornings, could that be from my psoriasis";
+    let r = engine.answer(q);
+    assert!(
+        r.kind == frontdesk::Kind::Fallback
+            || r.field.as_deref() == Some("Can psoriasis affect my joints?"),
+        "{r:?}"
+    );
+    // The field asked plainly still answers.
+    let r = engine.answer("how long until psoriasis clears up");
+    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("How long until I see clearing?"));
+}

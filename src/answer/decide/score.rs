@@ -10,6 +10,10 @@ use crate::text;
 /// Ranks this close count as a tie between units.
 const TIE: f32 = 0.01;
 
+/// The most a named page's best unit is trusted on a weak field phrase
+/// alone: below any sensible answer threshold.
+const WEAK_ALONE: f32 = 0.45;
+
 /// A unit with its scores for this question.
 pub(super) struct Scored {
     /// The unit scored.
@@ -357,7 +361,19 @@ impl Ctx<'_> {
             (((uncovered - unknown).max(0.0) * 0.6 + unknown * 0.9) * (1.2 - quality).min(1.0))
                 .min(1.0)
         };
-        let conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
+        let mut conf = hit.strength * (0.3 + 0.7 * quality) * (1.0 - penalty);
+        // A weak field phrase alone ("after", "do") is a guess at what is
+        // asked, not evidence of it. When the page speaks of most of what
+        // the question is about, but elsewhere, the best unit is a neighbour
+        // of the answer ("swollen fingers ... psoriasis": clearing time).
+        if best.f < 1.0
+            && best.t <= 0.01
+            && !best.heading_hit
+            && uncovered < 0.5
+            && !self.topic.is_empty()
+        {
+            conf = conf.min(WEAK_ALONE);
+        }
         tr.log(|| {
             let mut ranks: Vec<f32> = units.iter().cloned().map(|u| self.score(u).rank()).collect();
             ranks.sort_by(|a, b| b.total_cmp(a));

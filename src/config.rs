@@ -181,10 +181,13 @@ impl ValueShape {
 /// Urgent symptom rules.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Urgent {
+    /// Phrases framing the question as information or history ("what if",
+    /// "years ago", "it went away"): with none of `happening` outside them,
+    /// no rule fires.
     #[serde(default)]
     pub informational: Vec<String>,
-    /// Phrases saying it is happening now; they keep `informational` from
-    /// silencing the rules.
+    /// Phrases saying it is happening now; outside an `informational` match
+    /// they keep it from silencing the rules.
     #[serde(default)]
     pub happening: Vec<String>,
     pub rules: Vec<UrgentRule>,

@@ -8,7 +8,8 @@
 //! - follow-ups use the previous service; a clarify choice answers that service;
 //! - the tables derived from a generation are cached beside it, read back on
 //!   the next open, and derived again when the file is unreadable or was
-//!   derived under other settings.
+//!   derived under other settings;
+//! - the built-in urgent rules agree with an independently written message set.
 
 mod common;
 
@@ -748,4 +749,27 @@ fn a_weak_field_phrase_alone_does_not_answer_beside_the_page_s_own_words() {
     let r = engine.answer("how long until psoriasis clears up");
     assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
     assert_eq!(r.field.as_deref(), Some("How long until I see clearing?"));
+}
+
+/// The built-in urgent rules on a set of messages written apart from them
+/// (`tests/fixtures/urgent-messages.yaml`): every message needing care now
+/// gets the urgent reply, and no look-alike does.
+#[test]
+fn urgent_messages_and_their_look_alikes() {
+    #[derive(serde::Deserialize)]
+    struct Item {
+        q: String,
+        urgent: bool,
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/urgent-messages.yaml");
+    let items: Vec<Item> = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert!(items.len() >= 100, "{}", path.display());
+    let (_tmp, engine) = common::engine(&common::shipped_content());
+    let wrong: Vec<&str> = items
+        .iter()
+        .filter(|i| (engine.answer(&i.q).kind == Kind::Urgent) != i.urgent)
+        .map(|i| i.q.as_str())
+        .collect();
+    assert!(wrong.is_empty(), "urgent rules disagree: {wrong:#?}");
 }

@@ -59,9 +59,7 @@ impl UrgentRules {
 
     /// The name of the first rule that fires, if any.
     pub fn check(&self, q: &Question) -> Option<&str> {
-        if self.informational.iter().any(|p| p.occurs(q))
-            && !self.happening.iter().any(|p| p.occurs(q))
-        {
+        if self.calm(q) {
             return None;
         }
         let mut hit = vec![false; self.phrases.len()];
@@ -74,6 +72,26 @@ impl UrgentRules {
             .iter()
             .find(|(_, groups)| groups.iter().all(|g| g.iter().any(|&p| hit[p])))
             .map(|(name, _)| name.as_str())
+    }
+
+    /// Whether the question is framed as information or history and says
+    /// nothing is happening now. A "now" inside a calm phrase ("it's gone
+    /// now") does not count as happening.
+    fn calm(&self, q: &Question) -> bool {
+        let calm: Vec<usize> = self
+            .informational
+            .iter()
+            .flat_map(|p| (0..q.toks.len()).filter_map(|s| p.match_from(q, s)))
+            .flatten()
+            .collect();
+        if calm.is_empty() {
+            return false;
+        }
+        !self.happening.iter().any(|p| {
+            (0..q.toks.len())
+                .filter_map(|s| p.match_from(q, s))
+                .any(|at| at.iter().all(|i| !calm.contains(i)))
+        })
     }
 }
 
@@ -224,5 +242,55 @@ mod tests {
         ] {
             assert!(check(q).is_none(), "{q}");
         }
+    }
+
+    #[test]
+    fn heart_airway_and_medicine_red_flags() {
+        for q in [
+            "my chest feels tight and heavy like an elephant is sitting on it",
+            "heart is pounding and i think im about to pass out",
+            "worst headache of my life came out of nowhere",
+            "back pain down both legs and now i cant pee",
+            "my throat is swelling and my voice sounds croaky",
+            "ate a cookie with nuts and my lips are swelling",
+            "used my epipen 10 min ago, what now",
+            "inhaler isnt helping at all",
+            "my toddler got into my pills, not sure how many he ate",
+            "accidentally took a double dose of my blood pressure pills",
+            "my 3 week old feels hot, temp is 38.4",
+            "my baby is breathing fast and sucking in under her ribs",
+            "my dad is jerking all over and not responding",
+            "her face is drooping on one side and shes talking gibberish",
+            "skin is peeling off since i started the new antibiotic",
+            "my calf is swollen, red and hot after my flight",
+        ] {
+            assert!(check(q).is_some(), "{q}");
+        }
+        for q in [
+            "how much is a chest wax",
+            "what temperature counts as a fever for a baby",
+            "do i need to bring my inhaler to the sleep study",
+            "my eyes get puffy from allergies every spring",
+            "day 4 after my peel and the skin is coming off in sheets",
+            "the hinge on my frames snapped, can you fix it",
+            "went to a concert and both ears are ringing and a bit muffled",
+            "how many units of kybella do you inject for a double chin",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
+    }
+
+    #[test]
+    fn history_and_what_ifs_are_calm() {
+        for q in [
+            "my baby had a fever last week but its gone now",
+            "i used to get nosebleeds as a kid, can i still get laser",
+            "what should i do if i ever faint after a shot",
+            "had chest pain years ago, got checked and it was just reflux",
+        ] {
+            assert!(check(q).is_none(), "{q}");
+        }
+        // A "now" outside the calm phrase still says it is happening.
+        assert!(check("it went away but now my throat is closing again").is_some());
     }
 }

@@ -113,10 +113,16 @@ impl Ctx<'_> {
                     .row
                     .map(|c| self.eff[c])
                     .unwrap_or(0.0);
+                // The page's own name words say which page, not what is
+                // asked (as for a FAQ heading below).
+                let names: &[String] = match self.page_index(&unit.slug) {
+                    Some(p) => self.name_stems(p),
+                    None => &[],
+                };
                 let content: Vec<&String> = unit
                     .field_stems
                     .iter()
-                    .filter(|s| !text::is_stopword(s))
+                    .filter(|s| !text::is_stopword(s) && !names.contains(s))
                     .collect();
                 // A label the question restates answers it; one it half
                 // restates ("what happens at the first visit" for "how long

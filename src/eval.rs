@@ -94,7 +94,45 @@ pub struct Report {
     pub answers_given: usize,
     /// kind -> (right, total)
     pub by_kind: BTreeMap<String, (usize, usize)>,
+    /// How right the answers were at each level of confidence: whether the
+    /// engine's confidence means something, and where a clinic that wants
+    /// fewer wrong answers could set `[answer] answer_threshold`.
+    pub calibration: Vec<Band>,
     pub failures: Vec<Failure>,
+}
+
+/// The answers given with a confidence in `[from, to)` (the last band
+/// includes 1.0), and how many of them were right.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub from: f32,
+    pub to: f32,
+    pub given: usize,
+    pub right: usize,
+}
+
+/// Lower edges of the calibration bands; answers below the first are
+/// counted in it (a clinic may set a threshold under 0.5).
+const BANDS: [f32; 5] = [0.5, 0.6, 0.7, 0.8, 0.9];
+
+/// Bands of `answers` (confidence, right) by [`BANDS`].
+pub fn calibrate(answers: &[(f32, bool)]) -> Vec<Band> {
+    let mut bands: Vec<Band> = BANDS
+        .iter()
+        .enumerate()
+        .map(|(i, &from)| Band {
+            from,
+            to: BANDS.get(i + 1).copied().unwrap_or(1.0),
+            given: 0,
+            right: 0,
+        })
+        .collect();
+    for &(c, ok) in answers {
+        let i = BANDS.iter().rposition(|&from| c >= from).unwrap_or(0);
+        bands[i].given += 1;
+        bands[i].right += ok as usize;
+    }
+    bands
 }
 
 impl Report {
@@ -112,9 +150,13 @@ pub fn run(engine: &Engine, items: &[Item]) -> Report {
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut right, mut given, mut given_right) = (0, 0, 0);
     let mut failures = Vec::new();
+    let mut answers = Vec::new();
     for item in items {
         let r = engine.answer(&item.q);
         let ok = item.is_right(&r);
+        if r.kind == Kind::Answer {
+            answers.push((r.confidence, ok));
+        }
         let e = by_kind.entry(item.gold_kind().to_string()).or_default();
         e.1 += 1;
         if ok {
@@ -169,6 +211,7 @@ pub fn run(engine: &Engine, items: &[Item]) -> Report {
         },
         answers_given: given,
         by_kind,
+        calibration: calibrate(&answers),
         failures,
     }
 }
@@ -188,6 +231,16 @@ impl std::fmt::Display for Report {
             self.answers_given,
             100.0 * self.answer_precision
         )?;
+        for b in self.calibration.iter().filter(|b| b.given > 0) {
+            writeln!(
+                f,
+                "  confidence {:.1}-{:.1}: {:3} answers, {:.1}% right",
+                b.from,
+                b.to,
+                b.given,
+                100.0 * b.right as f64 / b.given as f64
+            )?;
+        }
         for x in &self.failures {
             writeln!(
                 f,
@@ -203,5 +256,35 @@ impl std::fmt::Display for Report {
             self.recall("urgent"),
             self.n
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_fall_in_the_band_of_their_confidence() {
+        let bands = calibrate(&[
+            (0.95, true),
+            (1.0, false),
+            (0.5, true),
+            (0.59, false),
+            (0.3, true),
+        ]);
+        let got: Vec<(f32, usize, usize)> =
+            bands.iter().map(|b| (b.from, b.given, b.right)).collect();
+        // 0.3 is below every band and counts in the first; 1.0 in the last.
+        assert_eq!(
+            got,
+            vec![
+                (0.5, 3, 2),
+                (0.6, 0, 0),
+                (0.7, 0, 0),
+                (0.8, 0, 0),
+                (0.9, 2, 1)
+            ]
+        );
+        assert_eq!(bands.last().map(|b| b.to), Some(1.0));
     }
 }

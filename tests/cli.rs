@@ -125,6 +125,14 @@ fn eval_reports_and_gates_on_accuracy() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["accuracy"].as_f64().unwrap() >= 0.9);
+    // Every answer given is in one confidence band, and the top band (0.9
+    // and up) holds most of them on the dev questions.
+    let bands = v["calibration"].as_array().unwrap();
+    let given: u64 = bands.iter().map(|b| b["given"].as_u64().unwrap()).sum();
+    assert_eq!(given, v["answers_given"].as_u64().unwrap());
+    let top = bands.last().unwrap();
+    assert_eq!(top["from"].as_f64(), Some(0.9));
+    assert!(top["given"].as_u64().unwrap() * 2 > given, "{bands:?}");
 }
 
 #[test]

@@ -348,6 +348,45 @@ pub fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// Whether `typed` is `meant` with one slip of the kind hands make: a
+/// letter left out ("prce", "sesions"), two letters swapped ("pirce"), a
+/// letter doubled ("pricee"), or, in a long word, one letter struck for
+/// another ("anesthisia"). A short word one letter off another ("lost" /
+/// "last", "hate" / "have") or one with a letter more ("plant" / "plan",
+/// "army" / "arm") is most often a different word, not a typo.
+pub fn slip(typed: &str, meant: &str) -> bool {
+    let t: Vec<char> = typed.chars().collect();
+    let m: Vec<char> = meant.chars().collect();
+    if t == m {
+        return false;
+    }
+    // The letters both share at the start and at the end.
+    let pre = t.iter().zip(&m).take_while(|(a, b)| a == b).count();
+    let suf = t[pre..]
+        .iter()
+        .rev()
+        .zip(m[pre..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (tm, mm) = (&t[pre..t.len() - suf], &m[pre..m.len() - suf]);
+    match (tm.len(), mm.len()) {
+        // Left out.
+        (0, 1) => true,
+        // Doubled: the extra letter repeats its neighbour.
+        (1, 0) => {
+            let c = tm[0];
+            (pre > 0 && t[pre - 1] == c) || t.get(pre + 1) == Some(&c)
+        }
+        // Swapped, or struck for another in a long word.
+        (2, 2) => tm[0] == mm[1] && tm[1] == mm[0],
+        (1, 1) => t.len() >= SLIP_SUBSTITUTE_MIN,
+        _ => false,
+    }
+}
+
+/// Shortest word a one-letter substitution is read as a typo in.
+const SLIP_SUBSTITUTE_MIN: usize = 7;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,6 +423,29 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn slips_are_typing_errors_not_other_words() {
+        for (typed, meant) in [
+            ("prce", "price"),
+            ("sesions", "sessions"),
+            ("pirce", "price"),
+            ("pricee", "price"),
+            ("anesthisia", "anesthesia"),
+        ] {
+            assert!(slip(typed, meant), "{typed} for {meant}");
+        }
+        for (typed, meant) in [
+            ("lost", "last"),
+            ("hate", "have"),
+            ("plant", "plan"),
+            ("army", "arm"),
+            ("bread", "break"),
+            ("price", "price"),
+        ] {
+            assert!(!slip(typed, meant), "{typed} is not {meant}");
         }
     }
 

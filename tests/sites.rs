@@ -132,6 +132,10 @@ fn eyecare_accuracy_floor() {
 /// alone cost it one answer (52.9%, 69.7%); at the end of the next session
 /// 55.1%, 72.7%, 7/13; at the end of the one after, 56.6%, 77.8%, 8/13;
 /// at the end of the next, 56.6%, 79.0%, 8/13, and the floors follow.
+/// Precision floor 0.79 -> 0.78: reading only typing slips as typos
+/// (`text::slip`: "lost" is no longer "last") gives it one more wrong
+/// answer; over all 13 sets that change keeps the right count and gives
+/// one wrong answer fewer.
 #[test]
 fn chiro_units_are_all_indexed_clean() {
     ingestion("chiro");
@@ -139,7 +143,7 @@ fn chiro_units_are_all_indexed_clean() {
 
 #[test]
 fn chiro_accuracy_floor() {
-    floors("chiro", 0.58, 0.79, 0.61);
+    floors("chiro", 0.58, 0.78, 0.61);
 }
 
 #[test]

@@ -221,10 +221,11 @@ impl FieldMatcher {
         unique_best(&strong)
     }
 
-    /// The stem of the phrase word `word` is a typo of, if any: one edit, for
-    /// words of `min` letters or more; short words must keep their first
-    /// letter. (Two edits turn too many real words into field words:
-    /// "vacation" into "location".)
+    /// The stem of the phrase word `word` is a typo of, if any: one slip
+    /// of the hand ([`text::slip`]), for words of `min` letters or more;
+    /// short words must keep their first letter. (Two edits, or any one
+    /// edit, turn too many real words into field words: "vacation" into
+    /// "location", "lost" into "last".)
     pub fn correct(&self, word: &str, min: usize) -> Option<String> {
         let len = word.chars().count();
         if len < min {
@@ -234,7 +235,7 @@ impl FieldMatcher {
             .iter()
             .filter(|(w, _)| w.chars().count().abs_diff(len) <= 2)
             .filter(|(w, _)| len >= 6 || w.chars().next() == word.chars().next())
-            .find(|(w, _)| text::edits_within(word, w, 1) == Some(1))
+            .find(|(w, _)| text::slip(word, w))
             .map(|(_, s)| s.clone())
     }
 
@@ -432,6 +433,7 @@ mod tests {
             None,
             "two edits from location is not a typo"
         );
+        assert_eq!(m.correct("lost", 4), None, "a word of its own, not 'last'");
     }
 
     #[test]

@@ -751,6 +751,23 @@ fn a_weak_field_phrase_alone_does_not_answer_beside_the_page_s_own_words() {
     assert_eq!(r.field.as_deref(), Some("How long until I see clearing?"));
 }
 
+/// A label's words in parentheses are a second wording of it: "Dissolving
+/// filler (hyaluronidase)" is restated by "dissolve" though the question
+/// never says "hyaluronidase". (`tests/fixtures/label-parens`)
+#[test]
+fn a_label_is_restated_by_either_of_its_wordings() {
+    let (_tmp, engine) = common::engine(&common::fixture("label-parens"));
+    let r = engine.answer("can you dissolve dermal fillers");
+    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(
+        r.field.as_deref(),
+        Some("Dissolving filler (hyaluronidase)")
+    );
+    // Restated, not only found in the text (0.72 when the words in
+    // parentheses counted against the label).
+    assert!(r.confidence >= 0.9, "{r:?}");
+}
+
 /// The built-in urgent rules on a set of messages written apart from them
 /// (`tests/fixtures/urgent-messages.yaml`): every message needing care now
 /// gets the urgent reply, and no look-alike does.

@@ -71,6 +71,18 @@ pub(super) struct PageFit {
     pub(super) conf: f32,
 }
 
+/// The stems of a label outside and inside its parentheses, when it has
+/// both ("Under-eyes (tear troughs)").
+fn label_parts(label: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let (before, rest) = label.split_once('(')?;
+    let (inner, after) = rest.split_once(')')?;
+    let stems = |t: &str| -> Vec<String> { text::words(t).iter().map(|w| text::stem(w)).collect() };
+    let mut outer = stems(before);
+    outer.extend(stems(after));
+    let inner = stems(inner);
+    (!outer.is_empty() && !inner.is_empty()).then_some((outer, inner))
+}
+
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
 fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
     let total: f32 = toks.iter().map(|t| t.idf).sum();
@@ -119,11 +131,14 @@ impl Ctx<'_> {
                     Some(p) => self.name_stems(p),
                     None => &[],
                 };
-                let content: Vec<&String> = unit
-                    .field_stems
-                    .iter()
-                    .filter(|s| !text::is_stopword(s) && !names.contains(s))
-                    .collect();
+                let keep = |s: &String| !text::is_stopword(s) && !names.contains(s);
+                // A label's words in parentheses restate it in other words
+                // ("Dissolving filler (hyaluronidase)", "IPL (intense pulsed
+                // light)"): the label is restated by either part.
+                let parts: Vec<Vec<String>> = match label_parts(&unit.field) {
+                    Some((outer, inner)) => vec![outer, inner],
+                    None => vec![unit.field_stems.clone()],
+                };
                 // A label the question restates answers it; one it half
                 // restates ("what happens at the first visit" for "how long
                 // is the first visit") counts for less, by the weight of the
@@ -132,26 +147,32 @@ impl Ctx<'_> {
                 // field is asked: a row of a field of its own ("How it
                 // Works") is not restated by it.
                 let own_field = self.info(&unit.field).row.is_some();
-                let found: Vec<bool> = content.iter().map(|s| said(s, own_field)).collect();
-                let direct = if content.is_empty() || !found.contains(&true) {
-                    0.0
-                } else if !found.contains(&false) {
-                    1.0
-                } else {
-                    let total: f32 = content.iter().map(|s| self.idf(s)).sum();
-                    let hit: f32 = content
-                        .iter()
-                        .zip(&found)
-                        .filter(|(_, &f)| f)
-                        .map(|(s, _)| self.idf(s))
-                        .sum();
-                    let share = if total > 0.0 { hit / total } else { 0.0 };
-                    if content.len() >= 2 && share >= 0.5 {
-                        0.7 * share
-                    } else {
+                let restated = |content: Vec<&String>| -> f32 {
+                    let found: Vec<bool> = content.iter().map(|s| said(s, own_field)).collect();
+                    if content.is_empty() || !found.contains(&true) {
                         0.0
+                    } else if !found.contains(&false) {
+                        1.0
+                    } else {
+                        let total: f32 = content.iter().map(|s| self.idf(s)).sum();
+                        let hit: f32 = content
+                            .iter()
+                            .zip(&found)
+                            .filter(|(_, &f)| f)
+                            .map(|(s, _)| self.idf(s))
+                            .sum();
+                        let share = if total > 0.0 { hit / total } else { 0.0 };
+                        if content.len() >= 2 && share >= 0.5 {
+                            0.7 * share
+                        } else {
+                            0.0
+                        }
                     }
                 };
+                let direct = parts
+                    .iter()
+                    .map(|p| restated(p.iter().filter(|s| keep(s)).collect()))
+                    .fold(0.0, f32::max);
                 canon.max(direct)
             }
             UnitKind::Faq => {
@@ -394,5 +415,26 @@ impl Ctx<'_> {
             uncovered,
             conf,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_label_s_parentheses_are_a_second_wording() {
+        let stems =
+            |t: &str| -> Vec<String> { text::words(t).iter().map(|w| text::stem(w)).collect() };
+        assert_eq!(
+            label_parts("Dissolving filler (hyaluronidase)"),
+            Some((stems("dissolving filler"), stems("hyaluronidase")))
+        );
+        assert_eq!(
+            label_parts("IPL (intense pulsed light) sessions"),
+            Some((stems("ipl sessions"), stems("intense pulsed light")))
+        );
+        assert_eq!(label_parts("Cost"), None);
+        assert_eq!(label_parts("(note)"), None, "nothing outside");
     }
 }

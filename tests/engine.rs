@@ -768,6 +768,23 @@ fn a_label_is_restated_by_either_of_its_wordings() {
     assert!(r.confidence >= 0.9, "{r:?}");
 }
 
+/// A row whose label is an item the question names in full, with a value
+/// of the shape asked (a price), answers for that item before the page's
+/// general row of the field; the general row still answers the plain
+/// question. (`tests/fixtures/label-parens`)
+#[test]
+fn an_item_row_named_in_full_answers_its_price() {
+    let (_tmp, engine) = common::engine(&common::fixture("label-parens"));
+    let r = engine.answer("how much is a syringe of dermal filler for tear troughs");
+    assert_eq!(
+        r.field.as_deref(),
+        Some("Under-eyes (tear troughs)"),
+        "{r:?}"
+    );
+    let r = engine.answer("how much are dermal fillers");
+    assert_eq!(r.field.as_deref(), Some("Cost"), "{r:?}");
+}
+
 /// The built-in urgent rules on a set of messages written apart from them
 /// (`tests/fixtures/urgent-messages.yaml`): every message needing care now
 /// gets the urgent reply, and no look-alike does.

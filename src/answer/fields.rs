@@ -313,11 +313,17 @@ impl FieldMatcher {
     /// for "how much"): `SHAPE` of the asked field's score (at most 1), 0
     /// when no asked field has a value shape the text holds.
     pub fn shape_credit(&self, scores: &[f32], shapes: &[ValueShape]) -> f32 {
+        SHAPE * self.shape_asked(scores, shapes).min(1.0)
+    }
+
+    /// The score of the most asked field (at least 1) whose value shape
+    /// `shapes` holds, 0 when none.
+    pub fn shape_asked(&self, scores: &[f32], shapes: &[ValueShape]) -> f32 {
         self.canons
             .iter()
             .zip(scores)
             .filter(|(c, &s)| s >= 1.0 && c.value.iter().any(|v| shapes.contains(v)))
-            .map(|(_, &s)| SHAPE * s.min(1.0))
+            .map(|(_, &s)| s)
             .fold(0.0, f32::max)
     }
 }

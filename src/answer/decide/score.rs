@@ -118,6 +118,9 @@ impl Ctx<'_> {
             })
         };
         let in_question = |s: &str| said(s, false);
+        // A row whose label is an item the question names in full, not a
+        // field ("Under-eyes (tear troughs)", "Domes, pack of 10").
+        let mut item_restated = false;
         let f = match unit.kind {
             UnitKind::Row => {
                 let canon = self
@@ -173,6 +176,7 @@ impl Ctx<'_> {
                     .iter()
                     .map(|p| restated(p.iter().filter(|s| keep(s)).collect()))
                     .fold(0.0, f32::max);
+                item_restated = !own_field && direct >= 0.99;
                 canon.max(direct)
             }
             UnitKind::Faq => {
@@ -214,7 +218,15 @@ impl Ctx<'_> {
                 .engine
                 .fields
                 .shape_credit(&self.fs.scores, &unit.shapes);
-            if shape > f && about_subject() {
+            if item_restated && shape > 0.0 {
+                // The item named, with a value of the shape asked ("how
+                // much are tear troughs": $650): it answers the field for
+                // that item, before the page's general row of the field.
+                f + self
+                    .engine
+                    .fields
+                    .shape_asked(&self.fs.scores, &unit.shapes)
+            } else if shape > f && about_subject() {
                 shape
             } else {
                 f

@@ -348,6 +348,18 @@ pub fn edits_within(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// The stems of a label outside and inside its parentheses, when it has
+/// both ("Under-eyes (tear troughs)"): a label and its second wording.
+pub fn paren_parts(label: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let (before, rest) = label.split_once('(')?;
+    let (inner, after) = rest.split_once(')')?;
+    let stems = |t: &str| -> Vec<String> { words(t).iter().map(|w| stem(w)).collect() };
+    let mut outer = stems(before);
+    outer.extend(stems(after));
+    let inner = stems(inner);
+    (!outer.is_empty() && !inner.is_empty()).then_some((outer, inner))
+}
+
 /// Whether `typed` is `meant` with one slip of the kind hands make: a
 /// letter left out ("prce", "sesions"), two letters swapped ("pirce"), a
 /// letter doubled ("pricee"), or, in a long word, one letter struck for
@@ -424,6 +436,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_label_s_parentheses_are_a_second_wording() {
+        let stems = |t: &str| -> Vec<String> { words(t).iter().map(|w| stem(w)).collect() };
+        assert_eq!(
+            paren_parts("Dissolving filler (hyaluronidase)"),
+            Some((stems("dissolving filler"), stems("hyaluronidase")))
+        );
+        assert_eq!(
+            paren_parts("IPL (intense pulsed light) sessions"),
+            Some((stems("ipl sessions"), stems("intense pulsed light")))
+        );
+        assert_eq!(paren_parts("Cost"), None);
+        assert_eq!(paren_parts("(note)"), None, "nothing outside");
     }
 
     #[test]

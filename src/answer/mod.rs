@@ -115,6 +115,9 @@ pub(crate) struct FieldInfo {
     pub heading: Vec<(usize, f32)>,
     /// Stems of the heading's content words (stopwords dropped).
     pub content: Vec<String>,
+    /// Stems of the label outside and inside its parentheses, when it has
+    /// both: two wordings of one label ([`crate::text::paren_parts`]).
+    pub parts: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl FieldInfo {
@@ -127,6 +130,7 @@ impl FieldInfo {
                 .filter(|w| !crate::text::is_stopword(w))
                 .map(|w| crate::text::stem(w))
                 .collect(),
+            parts: crate::text::paren_parts(name),
         }
     }
 }

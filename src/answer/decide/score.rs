@@ -71,18 +71,6 @@ pub(super) struct PageFit {
     pub(super) conf: f32,
 }
 
-/// The stems of a label outside and inside its parentheses, when it has
-/// both ("Under-eyes (tear troughs)").
-fn label_parts(label: &str) -> Option<(Vec<String>, Vec<String>)> {
-    let (before, rest) = label.split_once('(')?;
-    let (inner, after) = rest.split_once(')')?;
-    let stems = |t: &str| -> Vec<String> { text::words(t).iter().map(|w| text::stem(w)).collect() };
-    let mut outer = stems(before);
-    outer.extend(stems(after));
-    let inner = stems(inner);
-    (!outer.is_empty() && !inner.is_empty()).then_some((outer, inner))
-}
-
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
 fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
     let total: f32 = toks.iter().map(|t| t.idf).sum();
@@ -123,11 +111,8 @@ impl Ctx<'_> {
         let mut item_restated = false;
         let f = match unit.kind {
             UnitKind::Row => {
-                let canon = self
-                    .info(&unit.field)
-                    .row
-                    .map(|c| self.eff[c])
-                    .unwrap_or(0.0);
+                let info = self.info(&unit.field);
+                let canon = info.row.map(|c| self.eff[c]).unwrap_or(0.0);
                 // The page's own name words say which page, not what is
                 // asked (as for a FAQ heading below).
                 let names: &[String] = match self.page_index(&unit.slug) {
@@ -138,9 +123,9 @@ impl Ctx<'_> {
                 // A label's words in parentheses restate it in other words
                 // ("Dissolving filler (hyaluronidase)", "IPL (intense pulsed
                 // light)"): the label is restated by either part.
-                let parts: Vec<Vec<String>> = match label_parts(&unit.field) {
+                let parts: Vec<&[String]> = match &info.parts {
                     Some((outer, inner)) => vec![outer, inner],
-                    None => vec![unit.field_stems.clone()],
+                    None => vec![&unit.field_stems],
                 };
                 // A label the question restates answers it; one it half
                 // restates ("what happens at the first visit" for "how long
@@ -149,7 +134,7 @@ impl Ctx<'_> {
                 // A word a field phrase used ("start working") says which
                 // field is asked: a row of a field of its own ("How it
                 // Works") is not restated by it.
-                let own_field = self.info(&unit.field).row.is_some();
+                let own_field = info.row.is_some();
                 let restated = |content: Vec<&String>| -> f32 {
                     let found: Vec<bool> = content.iter().map(|s| said(s, own_field)).collect();
                     if content.is_empty() || !found.contains(&true) {
@@ -427,26 +412,5 @@ impl Ctx<'_> {
             uncovered,
             conf,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_label_s_parentheses_are_a_second_wording() {
-        let stems =
-            |t: &str| -> Vec<String> { text::words(t).iter().map(|w| text::stem(w)).collect() };
-        assert_eq!(
-            label_parts("Dissolving filler (hyaluronidase)"),
-            Some((stems("dissolving filler"), stems("hyaluronidase")))
-        );
-        assert_eq!(
-            label_parts("IPL (intense pulsed light) sessions"),
-            Some((stems("ipl sessions"), stems("intense pulsed light")))
-        );
-        assert_eq!(label_parts("Cost"), None);
-        assert_eq!(label_parts("(note)"), None, "nothing outside");
     }
 }

@@ -19,7 +19,9 @@ const MAX_CATALOG_PAGES: usize = 2 * MAX_FIELD_CHOICES;
 /// shortcuts (only a field asked; a category asked), rank the pages, decide.
 pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
     let stems = ctx.search_stems();
-    if let Some(d) = too_little(ctx, hits, &stems, tr) {
+    // Share of the topic the content never mentions: read by every stage.
+    let unknown = ctx.unknown_share();
+    if let Some(d) = too_little(ctx, hits, &stems, unknown, tr) {
         return d;
     }
     // Gather: the units the search finds, scored once.
@@ -41,7 +43,7 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
             tr,
         );
     }
-    let ranked = rank_pages(ctx, hits, &scored);
+    let ranked = rank_pages(ctx, hits, &scored, unknown);
     tr.log(|| {
         let v: Vec<String> = ranked
             .iter()
@@ -53,17 +55,22 @@ pub(super) fn unnamed(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Decision {
             .collect();
         format!("no service named; pages by topic: {}", v.join(", "))
     });
-    decide(ctx, hits, &ranked, tr)
+    decide(ctx, hits, &ranked, unknown, tr)
 }
 
 /// Nothing to search for, or a question mostly about words the content
 /// never uses: a fallback. A clinic fact the business data holds answers
 /// before any search.
-fn too_little(ctx: &Ctx, hits: &[NameHit], stems: &[String], tr: &mut Trace) -> Option<Decision> {
+fn too_little(
+    ctx: &Ctx,
+    hits: &[NameHit],
+    stems: &[String],
+    unknown: f32,
+    tr: &mut Trace,
+) -> Option<Decision> {
     if stems.is_empty() {
         return Some(ctx.fallback(0.0, "nothing to search for", tr));
     }
-    let unknown = ctx.unknown_share();
     if unknown >= ctx.cfg().answer.unknown_share && ctx.fs.max() < 1.0 {
         let why = format!(
             "{:.0}% of the question is about things the content never mentions",
@@ -132,8 +139,7 @@ struct PageRank {
 /// Pages compete on how much of the topic they cover as a whole, plus a
 /// hint when their name has a word of the question ("lips" -> Lip Filler);
 /// best first.
-fn rank_pages(ctx: &Ctx, hits: &[NameHit], scored: &[Scored]) -> Vec<PageRank> {
-    let unknown = ctx.unknown_share();
+fn rank_pages(ctx: &Ctx, hits: &[NameHit], scored: &[Scored], unknown: f32) -> Vec<PageRank> {
     let mut pages: Vec<usize> = scored
         .iter()
         .filter_map(|s| ctx.page_index(&s.unit.slug))
@@ -193,10 +199,15 @@ fn rank_pages(ctx: &Ctx, hits: &[NameHit], scored: &[Scored]) -> Vec<PageRank> {
 /// Decides from the ranking alone: no page covers enough (fallback),
 /// several close (judged alone, else offered), or one that answers from a
 /// unit itself about the question's subject.
-fn decide(ctx: &Ctx, hits: &[NameHit], ranked: &[PageRank], tr: &mut Trace) -> Decision {
+fn decide(
+    ctx: &Ctx,
+    hits: &[NameHit],
+    ranked: &[PageRank],
+    unknown: f32,
+    tr: &mut Trace,
+) -> Decision {
     let cfg = ctx.cfg();
     let margin = cfg.answer.clarify_margin;
-    let unknown = ctx.unknown_share();
     let Some(first) = ranked.first() else {
         return ctx.fallback(0.0, "no page mentions the topic", tr);
     };
@@ -242,15 +253,14 @@ fn decide(ctx: &Ctx, hits: &[NameHit], ranked: &[PageRank], tr: &mut Trace) -> D
             tr,
         );
     }
-    one_page(ctx, ranked, cov1, tr)
+    one_page(ctx, ranked, cov1, unknown, tr)
 }
 
 /// The one page that covers the topic answers, from a unit that is itself
 /// about the question's subject; when it cannot say it, the services that
 /// cover the subject as fully are offered, else a fallback.
-fn one_page(ctx: &Ctx, ranked: &[PageRank], cov1: f32, tr: &mut Trace) -> Decision {
+fn one_page(ctx: &Ctx, ranked: &[PageRank], cov1: f32, unknown: f32, tr: &mut Trace) -> Decision {
     let cfg = ctx.cfg();
-    let unknown = ctx.unknown_share();
     let top = ranked[0].page;
     let page_units = &ranked[0].units;
     // The top page cannot say it; when other pages cover the question's

@@ -101,11 +101,34 @@ const NEGATIONS: &[&str] = &[
     "hasnt",
 ];
 
-/// Whether `p` occurs in `q` at word `start`, not right after a negation:
-/// "no fever tho" does not say there is a fever.
+/// How far back past an "or" a negation still reaches: "no pauses or
+/// gasping", "no fever, swelling or pain".
+const NEGATION_REACH: usize = 4;
+
+/// Whether `p` occurs in `q` at word `start`, not denied: "no fever tho"
+/// does not say there is a fever, and neither does "no swelling or pain" say
+/// there is pain.
 fn affirmed_at(p: &Phrase, q: &Question, start: usize) -> bool {
-    p.match_from(q, start).is_some()
-        && !(start > 0 && NEGATIONS.contains(&q.toks[start - 1].word.as_str()))
+    p.match_from(q, start).is_some() && !denied(q, start)
+}
+
+/// Whether word `at` follows a negation, directly or as a later item of a
+/// denied list ("no pauses or gasping"). A "but" ends the list.
+fn denied(q: &Question, at: usize) -> bool {
+    let word = |i: usize| q.toks[i].word.as_str();
+    if at == 0 {
+        return false;
+    }
+    if NEGATIONS.contains(&word(at - 1)) {
+        return true;
+    }
+    if !matches!(word(at - 1), "or" | "nor") {
+        return false;
+    }
+    (at.saturating_sub(1 + NEGATION_REACH)..at - 1)
+        .rev()
+        .take_while(|&i| word(i) != "but")
+        .any(|i| NEGATIONS.contains(&word(i)))
 }
 
 #[cfg(test)]
@@ -136,6 +159,8 @@ mod tests {
         assert!(check("can filler cause my lip to turn white").is_none());
         assert!(check("can botox cause trouble breathing? i cant breathe right now").is_some());
         assert!(check("it feels warm and puffy, no fever tho").is_none());
+        assert!(check("he snores a bit, no pauses or gasping").is_none());
+        assert!(check("no fever but gasping for air").is_some());
     }
 
     #[test]

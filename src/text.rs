@@ -30,6 +30,43 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// The words of `text`, each with the clause it stands in, and for each
+/// clause whether it ends in a question mark. A clause ends at `.`, `?`,
+/// `!`, `;`, `,` or a line break: "do u do ear candling? my friend swears by
+/// it" is two.
+pub fn clause_words(text: &str) -> (Vec<(String, usize)>, Vec<bool>) {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut marked = vec![false];
+    let mut cur = String::new();
+    for ch in text.chars() {
+        if ch.is_alphanumeric() {
+            cur.extend(ch.to_lowercase());
+            continue;
+        }
+        if matches!(ch, '\'' | '\u{2019}' | '\u{2018}') {
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push((std::mem::take(&mut cur), marked.len() - 1));
+        }
+        let this = marked.len() - 1;
+        if matches!(ch, '.' | '?' | '!' | ';' | ',' | '\n')
+            && out.last().is_some_and(|w| w.1 == this)
+        {
+            marked[this] = ch == '?';
+            marked.push(false);
+        }
+    }
+    if !cur.is_empty() {
+        out.push((cur, marked.len() - 1));
+    }
+    // A clause a final "?" opened holds no words.
+    if marked.len() > 1 && out.last().is_none_or(|w| w.1 < marked.len() - 1) {
+        marked.pop();
+    }
+    (out, marked)
+}
+
 /// The words of `text` joined by single spaces: the form phrase lists are matched in.
 pub fn normalize(text: &str) -> String {
     words(text).join(" ")
@@ -401,6 +438,16 @@ const SLIP_SUBSTITUTE_MIN: usize = 7;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clauses_end_at_punctuation_and_know_their_question_marks() {
+        let (words, marked) = clause_words("do u do ear candling? my friend swears by it");
+        let clauses: Vec<usize> = words.iter().map(|w| w.1).collect();
+        assert_eq!(clauses, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+        assert_eq!(marked, [true, false]);
+        let (words, _) = clause_words("hi... there,, you");
+        assert_eq!(words.iter().map(|w| w.1).collect::<Vec<_>>(), [0, 1, 2]);
+    }
+
     use super::*;
 
     #[test]

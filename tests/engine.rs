@@ -785,6 +785,20 @@ fn an_item_row_named_in_full_answers_its_price() {
     assert_eq!(r.field.as_deref(), Some("Cost"), "{r:?}");
 }
 
+/// A clause that tells rather than asks, made only of words the content
+/// never uses, is the client's aside: it does not make the question one
+/// "about things the content never mentions". A clause that asks still
+/// does. (`tests/fixtures/aside`)
+#[test]
+fn an_aside_in_words_the_site_never_uses_does_not_count_against_the_question() {
+    let (_tmp, engine) = common::engine(&common::fixture("aside"));
+    let r = engine.answer("do u guys do ear candling? my cousin swears by it");
+    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Do you do ear candling?"));
+    let r = engine.answer("do my cousins swear by crystals");
+    assert_ne!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+}
+
 /// Look-alikes the rules still call urgent, and why they are left so: a
 /// "now" or "yesterday" outside the calm words turns the calm off, and the
 /// rules err toward escalation rather than miss a symptom happening now.

@@ -49,6 +49,8 @@ pub struct Tok {
     /// Typo correction has looked at this word already (it is the same for
     /// every page a choice judges alone).
     pub typo_checked: bool,
+    /// The clause of the question the word stands in (`Question::asking`).
+    pub clause: usize,
 }
 
 impl Tok {
@@ -146,16 +148,66 @@ fn is_time_word(word: &str) -> bool {
 pub struct Question {
     pub raw: String,
     pub toks: Vec<Tok>,
+    /// For each clause, whether it asks (ends in "?" or opens with a question
+    /// word) rather than tells ("my friend swears by it").
+    pub asking: Vec<bool>,
+}
+
+/// Words a clause that asks opens with ("can", "how", "do u").
+fn opens_question(word: &str) -> bool {
+    matches!(
+        word,
+        "do" | "does"
+            | "did"
+            | "can"
+            | "could"
+            | "will"
+            | "would"
+            | "should"
+            | "is"
+            | "are"
+            | "am"
+            | "was"
+            | "were"
+            | "what"
+            | "whats"
+            | "how"
+            | "hows"
+            | "when"
+            | "where"
+            | "who"
+            | "whos"
+            | "which"
+            | "why"
+            | "any"
+            | "anyone"
+            | "have"
+            | "has"
+            | "may"
+            | "might"
+            | "shall"
+            | "r"
+            | "u"
+            | "if"
+            | "whens"
+            | "wheres"
+    )
 }
 
 impl Question {
     /// Reads `raw`, expanding words through the clinic's term table.
     pub fn new(raw: &str, terms: &Terms) -> Question {
-        let mut words = text::words(raw);
+        let (mut words, marked) = text::clause_words(raw);
         words.truncate(MAX_WORDS);
+        let mut asking = marked;
+        for (w, c) in &words {
+            if words.iter().find(|x| x.1 == *c).is_some_and(|x| x.0 == *w) && opens_question(w) {
+                asking[*c] = true;
+            }
+        }
         let mut toks: Vec<Tok> = words
             .into_iter()
-            .map(|word| {
+            .map(|(word, clause)| {
                 let stem = text::stem(&word);
                 let alts = terms.map.get(&stem).cloned().unwrap_or_default();
                 Tok {
@@ -166,6 +218,7 @@ impl Question {
                     alts,
                     when: false,
                     typo_checked: false,
+                    clause,
                 }
             })
             .collect();
@@ -199,6 +252,7 @@ impl Question {
         Question {
             raw: raw.to_string(),
             toks,
+            asking,
         }
     }
 
@@ -413,6 +467,17 @@ impl PhraseIndex {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_clause_asks_by_its_question_mark_or_its_first_word() {
+        let q = Question::new(
+            "do u do ear candling, my friend swears by it. price?",
+            &Default::default(),
+        );
+        assert_eq!(q.asking, [true, false, true]);
+        assert_eq!(q.toks[5].word, "my");
+        assert_eq!(q.toks[5].clause, 1);
+    }
+
     use super::*;
 
     #[test]

@@ -19,6 +19,8 @@ pub(super) struct TopicTok {
     /// How rare its rarest known form is (the most for a word the content
     /// never uses).
     pub(super) idf: f32,
+    /// The question's clause it stands in.
+    pub(super) clause: usize,
 }
 
 /// What one question looks up more than once.
@@ -304,7 +306,11 @@ pub(super) fn build_ctx<'a>(
             .iter()
             .filter_map(|s| units::idf(&searcher, snap, s))
             .fold(0.0, f32::max);
-        TopicTok { stems, idf }
+        TopicTok {
+            stems,
+            idf,
+            clause: t.clause,
+        }
     };
     let topic: Vec<TopicTok> = q
         .toks
@@ -340,6 +346,7 @@ pub(super) fn build_ctx<'a>(
         .map(|t| TopicTok {
             stems: t.stems.clone(),
             idf: t.idf,
+            clause: t.clause,
         })
         .collect();
     for (i, t) in q.toks.iter().enumerate() {

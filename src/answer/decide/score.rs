@@ -256,13 +256,36 @@ impl Ctx<'_> {
         })
     }
 
-    /// Share of the topic made of words the content never uses.
+    /// Share of the topic made of words the content never uses. A clause
+    /// that tells rather than asks, all of whose words the content never
+    /// uses, is the client's aside ("do u do ear candling? my friend swears
+    /// by it"): it does not count, while another clause has words we know.
     pub(super) fn unknown_share(&self) -> f32 {
-        weighted_share(&self.topic, |t| {
+        let unknown = |t: &TopicTok| {
             t.stems
                 .iter()
                 .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
-        })
+        };
+        let aside = |c: usize| {
+            !self.q.asking.get(c).copied().unwrap_or(true)
+                && self.topic.iter().filter(|t| t.clause == c).all(unknown)
+        };
+        let kept: Vec<TopicTok> = self
+            .topic
+            .iter()
+            .filter(|t| !aside(t.clause))
+            .map(|t| TopicTok {
+                stems: t.stems.clone(),
+                idf: t.idf,
+                clause: t.clause,
+            })
+            .collect();
+        let toks = if kept.iter().any(|t| !unknown(t)) {
+            &kept
+        } else {
+            &self.topic
+        };
+        weighted_share(toks, unknown)
     }
 
     /// The units of page `slug` and the best of them.

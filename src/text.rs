@@ -14,20 +14,40 @@ use frostem::{Algorithm, Stemmer};
 /// separates words.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    scan(text, |piece| {
+        if let Piece::Word(w) = piece {
+            out.push(w);
+        }
+    });
+    out
+}
+
+/// What [`scan`] meets in a text: a lower-cased word, or a character that
+/// separates words.
+enum Piece {
+    Word(String),
+    Gap(char),
+}
+
+/// Walks `text` as [`words`] reads it: each word (apostrophes inside it
+/// swallowed), then the separating character after it.
+fn scan(text: &str, mut emit: impl FnMut(Piece)) {
     let mut cur = String::new();
     for ch in text.chars() {
         if ch.is_alphanumeric() {
             cur.extend(ch.to_lowercase());
         } else if matches!(ch, '\'' | '\u{2019}' | '\u{2018}') {
             // swallow apostrophes inside a word
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        } else {
+            if !cur.is_empty() {
+                emit(Piece::Word(std::mem::take(&mut cur)));
+            }
+            emit(Piece::Gap(ch));
         }
     }
     if !cur.is_empty() {
-        out.push(cur);
+        emit(Piece::Word(cur));
     }
-    out
 }
 
 /// The words of `text`, each with the clause it stands in, and for each
@@ -37,29 +57,20 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn clause_words(text: &str) -> (Vec<(String, usize)>, Vec<bool>) {
     let mut out: Vec<(String, usize)> = Vec::new();
     let mut marked = vec![false];
-    let mut cur = String::new();
-    for ch in text.chars() {
-        if ch.is_alphanumeric() {
-            cur.extend(ch.to_lowercase());
-            continue;
-        }
-        if matches!(ch, '\'' | '\u{2019}' | '\u{2018}') {
-            continue;
-        }
-        if !cur.is_empty() {
-            out.push((std::mem::take(&mut cur), marked.len() - 1));
-        }
+    scan(text, |piece| {
         let this = marked.len() - 1;
-        if matches!(ch, '.' | '?' | '!' | ';' | ',' | '\n')
-            && out.last().is_some_and(|w| w.1 == this)
-        {
-            marked[this] = ch == '?';
-            marked.push(false);
+        match piece {
+            Piece::Word(w) => out.push((w, this)),
+            Piece::Gap(ch) => {
+                if matches!(ch, '.' | '?' | '!' | ';' | ',' | '\n')
+                    && out.last().is_some_and(|w| w.1 == this)
+                {
+                    marked[this] = ch == '?';
+                    marked.push(false);
+                }
+            }
         }
-    }
-    if !cur.is_empty() {
-        out.push((cur, marked.len() - 1));
-    }
+    });
     // A clause a final "?" opened holds no words.
     if marked.len() > 1 && out.last().is_none_or(|w| w.1 < marked.len() - 1) {
         marked.pop();

@@ -200,8 +200,9 @@ impl Question {
         let (mut words, marked) = text::clause_words(raw);
         words.truncate(MAX_WORDS);
         let mut asking = marked;
-        for (w, c) in &words {
-            if words.iter().find(|x| x.1 == *c).is_some_and(|x| x.0 == *w) && opens_question(w) {
+        for (i, (w, c)) in words.iter().enumerate() {
+            let opens = i == 0 || words[i - 1].1 != *c;
+            if opens && opens_question(w) {
                 asking[*c] = true;
             }
         }

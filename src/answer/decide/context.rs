@@ -97,7 +97,7 @@ impl Ctx<'_> {
     }
 
     /// IDF of a stem, looked up once per question.
-    fn idf_opt(&self, stem: &str) -> Option<f32> {
+    pub(super) fn idf_opt(&self, stem: &str) -> Option<f32> {
         if let Some(v) = self.memo.idf.borrow().get(stem) {
             return *v;
         }

@@ -72,12 +72,18 @@ pub(super) struct PageFit {
 }
 
 /// IDF-weighted share of `toks` for which `pick` is true (0 when empty).
-fn weighted_share(toks: &[TopicTok], pick: impl Fn(&TopicTok) -> bool) -> f32 {
-    let total: f32 = toks.iter().map(|t| t.idf).sum();
+fn weighted_share<'t>(
+    toks: impl IntoIterator<Item = &'t TopicTok>,
+    pick: impl Fn(&TopicTok) -> bool,
+) -> f32 {
+    // From -0.0, as `f32`'s `Sum` starts: an empty share reads "-0.00" as before.
+    let (total, picked) = toks.into_iter().fold((-0.0f32, -0.0f32), |(all, hit), t| {
+        (all + t.idf, if pick(t) { hit + t.idf } else { hit })
+    });
     if total <= 0.0 {
         return 0.0;
     }
-    toks.iter().filter(|t| pick(t)).map(|t| t.idf).sum::<f32>() / total
+    picked / total
 }
 
 /// Two stems of one word family: equal, or one extends the other by a few
@@ -261,31 +267,17 @@ impl Ctx<'_> {
     /// uses, is the client's aside ("do u do ear candling? my friend swears
     /// by it"): it does not count, while another clause has words we know.
     pub(super) fn unknown_share(&self) -> f32 {
-        let unknown = |t: &TopicTok| {
-            t.stems
-                .iter()
-                .all(|s| units::idf(&self.searcher, self.snap, s).is_none())
-        };
+        let unknown = |t: &TopicTok| t.stems.iter().all(|s| self.idf_opt(s).is_none());
         let aside = |c: usize| {
             !self.q.asking.get(c).copied().unwrap_or(true)
                 && self.topic.iter().filter(|t| t.clause == c).all(unknown)
         };
-        let kept: Vec<TopicTok> = self
-            .topic
-            .iter()
-            .filter(|t| !aside(t.clause))
-            .map(|t| TopicTok {
-                stems: t.stems.clone(),
-                idf: t.idf,
-                clause: t.clause,
-            })
-            .collect();
-        let toks = if kept.iter().any(|t| !unknown(t)) {
-            &kept
+        let kept: Vec<&TopicTok> = self.topic.iter().filter(|t| !aside(t.clause)).collect();
+        if kept.iter().any(|t| !unknown(t)) {
+            weighted_share(kept, unknown)
         } else {
-            &self.topic
-        };
-        weighted_share(toks, unknown)
+            weighted_share(&self.topic, unknown)
+        }
     }
 
     /// The units of page `slug` and the best of them.

@@ -76,7 +76,8 @@ impl UrgentRules {
 
     /// Whether the question is framed as information or history and says
     /// nothing is happening now. A "now" inside a calm phrase ("it's gone
-    /// now") does not count as happening.
+    /// now") does not count as happening; a happening phrase that reaches
+    /// past one ("in the past hour") does.
     fn calm(&self, q: &Question) -> bool {
         let calm: Vec<usize> = self
             .informational
@@ -90,7 +91,7 @@ impl UrgentRules {
         !self.happening.iter().any(|p| {
             (0..q.toks.len())
                 .filter_map(|s| p.match_from(q, s))
-                .any(|at| at.iter().all(|i| !calm.contains(i)))
+                .any(|at| at.iter().any(|i| !calm.contains(i)))
         })
     }
 }
@@ -161,6 +162,14 @@ mod tests {
         assert!(check("it feels warm and puffy, no fever tho").is_none());
         assert!(check("he snores a bit, no pauses or gasping").is_none());
         assert!(check("no fever but gasping for air").is_some());
+    }
+
+    /// A happening phrase that reaches past a calm one ("in the past hour"
+    /// past "in the past") says it is happening; one inside it does not.
+    #[test]
+    fn happening_beyond_a_calm_phrase_counts() {
+        assert!(check("lost my hearing in the past hour, it is sudden").is_some());
+        assert!(check("lost my hearing suddenly in the past, it went away").is_none());
     }
 
     #[test]

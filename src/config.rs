@@ -190,7 +190,15 @@ pub struct Urgent {
     /// they keep it from silencing the rules.
     #[serde(default)]
     pub happening: Vec<String>,
+    /// How sure the learned model must be to call a message urgent that no
+    /// rule caught (0..1); above 1 turns the model off.
+    #[serde(default = "default_model_threshold")]
+    pub model_threshold: f32,
     pub rules: Vec<UrgentRule>,
+}
+
+fn default_model_threshold() -> f32 {
+    0.7
 }
 
 /// Fires when every group has a phrase in the question.
@@ -359,6 +367,12 @@ impl Config {
                 return Err("a [[fields]] entry has an empty name".into());
             }
         }
+        let t = self.urgent.model_threshold;
+        if t.is_nan() || t < 0.0 {
+            return Err(format!(
+                "[urgent] model_threshold = {t} must be 0 to 1 (or above 1 to turn the learned model off)"
+            ));
+        }
         for r in &self.urgent.rules {
             if r.all.is_empty() || r.all.iter().any(|g| g.is_empty()) {
                 return Err(format!(
@@ -523,5 +537,8 @@ mod tests {
         let e = Config::from_toml_str("[answer]\nanswer_threshold = 3.0\n", Path::new("my.toml"))
             .unwrap_err();
         assert!(e.to_string().contains("answer_threshold"), "{e}");
+        let e = Config::from_toml_str("[urgent]\nmodel_threshold = -1.0\n", Path::new("my.toml"))
+            .unwrap_err();
+        assert!(e.to_string().contains("model_threshold"), "{e}");
     }
 }

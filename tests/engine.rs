@@ -851,3 +851,26 @@ fn urgent_messages_and_their_look_alikes() {
         );
     }
 }
+
+/// The learned model catches a wording no `[urgent]` rule has (a heart
+/// attack described without "chest"), and a clinic can turn it off.
+#[test]
+fn the_learned_model_catches_what_no_rule_words_and_can_be_turned_off() {
+    let q = "my dad is grey and sweaty and keeps saying his jaw and left shoulder ache";
+    let (_tmp, engine) = common::engine(&common::shipped_content());
+    assert_eq!(engine.answer(q).kind, Kind::Urgent);
+    let (_, trace) = engine.explain(q);
+    assert!(
+        trace.iter().any(|l| l.contains("learned model")),
+        "{trace:#?}"
+    );
+    assert_ne!(
+        engine.answer("how much is a hydrafacial").kind,
+        Kind::Urgent
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = common::config(&common::shipped_content(), tmp.path());
+    config.urgent.model_threshold = 2.0;
+    let (off, _, _) = frontdesk::Engine::open_or_build(config).unwrap();
+    assert_ne!(off.answer(q).kind, Kind::Urgent);
+}

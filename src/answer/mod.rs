@@ -17,6 +17,7 @@ mod reply;
 mod taught;
 mod units;
 mod urgent;
+pub mod urgent_model;
 
 pub use question::Question;
 pub use reply::{Candidate, Choice, Kind, Related, Reply};

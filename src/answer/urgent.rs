@@ -6,7 +6,9 @@
 //! because nothing is happening to the client.
 
 use super::question::{Phrase, PhraseIndex, Question};
+use super::urgent_model::{features, UrgentModel};
 use crate::config::Urgent;
+use std::borrow::Cow;
 
 /// Compiled urgent rules.
 pub struct UrgentRules {
@@ -18,6 +20,9 @@ pub struct UrgentRules {
     index: PhraseIndex,
     informational: Vec<Phrase>,
     happening: Vec<Phrase>,
+    /// The learned second opinion, and the probability it must reach.
+    model: UrgentModel,
+    threshold: f32,
 }
 
 impl UrgentRules {
@@ -54,11 +59,32 @@ impl UrgentRules {
             phrases,
             informational: compile(&cfg.informational),
             happening: compile(&cfg.happening),
+            model: if cfg.model_threshold <= 1.0 {
+                UrgentModel::shipped()
+            } else {
+                UrgentModel::default()
+            },
+            threshold: cfg.model_threshold,
         }
     }
 
+    /// Why the question is urgent, if it is: the name of the first rule
+    /// that fires, else the learned model's verdict when it is sure enough.
+    pub fn check(&self, q: &Question) -> Option<Cow<'_, str>> {
+        if let Some(rule) = self.rule(q) {
+            return Some(Cow::Owned(format!("rule '{rule}' fired")));
+        }
+        if self.model.is_empty() {
+            return None;
+        }
+        let p = self
+            .model
+            .probability(&features(q.toks.iter().map(|t| t.stem.as_str())));
+        (p >= self.threshold).then(|| Cow::Owned(format!("the learned model (probability {p:.2})")))
+    }
+
     /// The name of the first rule that fires, if any.
-    pub fn check(&self, q: &Question) -> Option<&str> {
+    fn rule(&self, q: &Question) -> Option<&str> {
         if self.calm(q) {
             return None;
         }
@@ -140,7 +166,7 @@ mod tests {
     fn check(text: &str) -> Option<String> {
         let c = Config::default();
         UrgentRules::new(&c.urgent)
-            .check(&Question::new(text, &Default::default()))
+            .rule(&Question::new(text, &Default::default()))
             .map(str::to_string)
     }
 

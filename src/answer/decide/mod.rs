@@ -124,8 +124,8 @@ fn settled_first(
     q: &Question,
     tr: &mut Trace,
 ) -> Option<Decision> {
-    if let Some(rule) = engine.urgent.check(q) {
-        tr.log(|| format!("urgent rule fired: {rule}"));
+    if let Some(why) = engine.urgent.check(q) {
+        tr.log(|| format!("urgent: {why}"));
         return Some(Decision::Urgent);
     }
     let (slug, field) = snap.taught.find(q)?;

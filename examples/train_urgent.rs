@@ -7,64 +7,15 @@
 //! cargo run --release --example train_urgent -- --cv --l2 0.01
 //! ```
 //!
-//! Data: the urgent message sets in `tests/fixtures/urgent-messages*.yaml`
-//! (each message marked urgent or a look-alike) and the questions of the
-//! reference site and the development sites (urgent where `expect: urgent`).
-//! The held-out sites (chiro, podiatry, allergy, sleep) and the reference
-//! site's held-out question files are left out, so they can measure it.
+//! Data (`urgent_model::training_set`): the urgent message sets in
+//! `tests/fixtures/urgent-messages*.yaml` (each message marked urgent or a
+//! look-alike) and the questions of the reference site and the development
+//! sites (urgent where `expect: urgent`). The held-out sites and the
+//! reference site's held-out question files are left out, so they can
+//! measure it.
 
-use frontdesk::answer::urgent_model::{text_features, Training, UrgentModel};
+use frontdesk::answer::urgent_model::{training_set, Example, Training, UrgentModel};
 use std::path::Path;
-
-/// Question files the model may learn from: the development sites only.
-const QUESTION_FILES: &[&str] = &[
-    "tests/questions.yaml",
-    "tests/sites/alpenglow/questions.yaml",
-    "tests/sites/physio/questions.yaml",
-    "tests/sites/dermspa/questions.yaml",
-    "tests/sites/dental/questions.yaml",
-    "tests/sites/eyecare/questions.yaml",
-    "tests/sites/hearing/questions.yaml",
-];
-
-const MESSAGE_FILES: &[&str] = &[
-    "tests/fixtures/urgent-messages.yaml",
-    "tests/fixtures/urgent-messages-more.yaml",
-    "tests/fixtures/urgent-messages-d.yaml",
-];
-
-#[derive(serde::Deserialize)]
-struct Item {
-    q: String,
-    #[serde(default)]
-    urgent: Option<bool>,
-    #[serde(default)]
-    expect: Option<String>,
-}
-
-/// One example: features, urgent, and whether it is an ordinary question
-/// (from a site's question file) rather than a written look-alike.
-type Example = (Vec<String>, bool, bool);
-
-fn load(root: &Path) -> anyhow::Result<Vec<Example>> {
-    let mut out = Vec::new();
-    for (files, ordinary) in [(MESSAGE_FILES, false), (QUESTION_FILES, true)] {
-        for f in files {
-            let path = root.join(f);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            let items: Vec<Item> = serde_yaml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            for it in items {
-                let urgent = it
-                    .urgent
-                    .unwrap_or_else(|| it.expect.as_deref() == Some("urgent"));
-                out.push((text_features(&it.q), urgent, ordinary));
-            }
-        }
-    }
-    Ok(out)
-}
 
 /// Five folds: each fifth judged by a model trained on the rest; recall,
 /// false urgent among look-alikes and among ordinary questions, per
@@ -110,7 +61,7 @@ fn cross_validate(data: &[Example], t: Training) {
 
 fn main() -> anyhow::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let data = load(root)?;
+    let data = training_set(root).map_err(anyhow::Error::msg)?;
     let args: Vec<String> = std::env::args().collect();
     let mut t = Training::default();
     if let Some(i) = args.iter().position(|a| a == "--l2") {

@@ -593,6 +593,46 @@ fn a_general_page_answers_for_a_service_only_on_its_words() {
     );
 }
 
+/// Nor does a general page's unit that nothing is asked of (no field, no
+/// FAQ wording, a label the question does not restate) answer for a named
+/// service because its text happens to share a word: "used" in what a gift
+/// card covers is not what kind of B12 the clinic uses.
+/// (`tests/fixtures/mention-elsewhere`)
+#[test]
+fn a_general_unit_that_only_mentions_the_topic_is_a_neighbour() {
+    let (_tmp, engine) = common::engine(&common::fixture("mention-elsewhere"));
+    let r = engine.answer("what kind of b12 do u use");
+    assert_eq!(r.page.as_deref(), Some("b12-shots"), "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Type"), "{r:?}");
+    // The general page still answers what is asked of it.
+    let r = engine.answer("do gift cards expire");
+    assert_eq!(r.field.as_deref(), Some("Expiration"), "{r:?}");
+}
+
+/// A FAQ heading the question restates carries its page only when it
+/// restates the question's subject, not just the field asked: one
+/// service's "How many sessions will I need?" does not answer how many
+/// sessions a stiff neck takes. (`tests/fixtures/restated-heading`)
+#[test]
+fn a_heading_restating_only_the_field_does_not_carry_its_page() {
+    let (_tmp, engine) = common::engine(&common::fixture("restated-heading"));
+    let r = engine.answer("roughly how many sessions do ppl usually need for a stiff neck");
+    assert_ne!(r.page.as_deref(), Some("dry-needling"), "{r:?}");
+    // Restating the subject still carries it, named or not.
+    let r = engine.answer("what happens if im running late");
+    assert_eq!(
+        r.field.as_deref(),
+        Some("What if I'm running late?"),
+        "{r:?}"
+    );
+    let r = engine.answer("how many dry needling sessions will i need");
+    assert_eq!(
+        r.field.as_deref(),
+        Some("How many sessions will I need?"),
+        "{r:?}"
+    );
+}
+
 /// A section's list of its promotions is not itself a promotion: judging a
 /// promotion alone must not judge the section that lists it, which would
 /// judge the promotion again (a stack overflow on an allergy clinic's site).

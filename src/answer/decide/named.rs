@@ -100,8 +100,14 @@ pub(super) fn single(ctx: &Ctx, hit: &NameHit, tr: &mut Trace) -> Decision {
                 || (ctx.topic.is_empty() && ctx.restates_label(&other.unit))
                 || (outranked && other.f > 1.0);
             let better = qo >= 0.6 && qo > quality + 0.2;
+            // A unit nothing asked of (no field, no FAQ wording, a label
+            // the question does not restate) that merely mentions the
+            // topic's words is a neighbour too ("b12" in a gift card's
+            // list of what it covers).
+            let asked_of = other.f > 0.0 || other.overlap > 0.0 || ctx.restates_label(&other.unit);
             if own_words
                 && echoes
+                && asked_of
                 && (better
                     || (outranked && qo >= 0.8)
                     || (unsure && qo >= 0.8 && covered > 0.0)

@@ -3,7 +3,7 @@
 use super::context::Ctx;
 use super::mentions::name_mask;
 use super::named::{as_named, business_fact, settle};
-use super::score::Scored;
+use super::score::{same_word, Scored};
 use super::{Trace, MAX_FIELD_CHOICES};
 use crate::answer::compose::Decision;
 use crate::answer::names::NameHit;
@@ -214,10 +214,18 @@ fn decide(
     let (p1, mut cov1) = (first.score, first.coverage);
     // A FAQ heading the question restates in full ("running late") carries
     // the page even when the question has words the page does not.
-    let restated = first
-        .units
-        .iter()
-        .any(|u| u.kind == UnitKind::Faq && ctx.score(u.clone()).overlap >= 0.99);
+    // The heading must restate the question's own subject, not only the
+    // field asked: "How many sessions will I need?" on one service's page
+    // does not carry it for "how many physio sessions do people need".
+    let restated = first.units.iter().any(|u| {
+        u.kind == UnitKind::Faq
+            && ctx.score(u.clone()).overlap >= 0.99
+            && u.field_stems.iter().any(|w| {
+                ctx.topic
+                    .iter()
+                    .any(|t| t.stems.iter().any(|s| same_word(s, w)))
+            })
+    });
     if restated {
         cov1 = cov1.max(0.75);
     }

@@ -346,7 +346,7 @@ fn off_topic_chatter_is_a_fallback() {
 fn of_several_named_the_only_one_that_says_it_answers() {
     let (_tmp, engine) = common::engine(&common::fixture("settle-rules"));
     let r = engine.answer("can i clean my night guard in hot water");
-    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
     assert_eq!(r.page.as_deref(), Some("night-guards"), "{r:?}");
     assert_eq!(r.field.as_deref(), Some("Cleaning it"), "{r:?}");
     let r = engine.answer("how much is a cleaning and a night guard");
@@ -369,11 +369,11 @@ fn a_tie_goes_to_the_label_the_question_echoes() {
 fn with_no_field_asked_a_unit_whose_text_says_it_answers() {
     let (_tmp, engine) = common::engine(&common::fixture("by-text"));
     let r = engine.answer("how warm is the pool");
-    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
     assert_eq!(r.field.as_deref(), Some("The water"), "{r:?}");
     // A greeting is still only a greeting.
     let r = engine.answer("good morning!!");
-    assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
 }
 
 /// A deal asked on a named service whose page has none: the promotion whose
@@ -633,6 +633,21 @@ fn a_heading_restating_only_the_field_does_not_carry_its_page() {
     );
 }
 
+/// When no label of a named service's page says what is asked, the one
+/// row or section whose own text speaks of what the question is about
+/// answers, barely sure ("lisp": Getting Used to Them); words only the
+/// page's loose paragraph has are not enough. (`tests/fixtures/sole-speaker`)
+#[test]
+fn the_one_unit_speaking_of_the_subject_answers_for_its_service() {
+    let (_tmp, engine) = common::engine(&common::fixture("sole-speaker"));
+    let r = engine.answer("got my veneers put on tuesday and i kinda lisp now lol");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
+    assert_eq!(r.field.as_deref(), Some("Getting Used to Them"), "{r:?}");
+    assert!(r.confidence < 0.7, "barely sure: {r:?}");
+    let r = engine.answer("got veneers on tuesday and my smile looks years older");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
+}
+
 /// A section's list of its promotions is not itself a promotion: judging a
 /// promotion alone must not judge the section that lists it, which would
 /// judge the promotion again (a stack overflow on an allergy clinic's site).
@@ -667,7 +682,7 @@ fn a_field_asked_in_other_words_offers_the_services_that_have_it() {
     // One page alone with the field, none of the question's words on it: a
     // guess at which service the client means, so no answer.
     let r = engine.answer("whats the aftercare");
-    assert_eq!(r.kind, frontdesk::Kind::Fallback, "{r:?}");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
 }
 
 /// A general page named only by a field's word ("appointment" in the
@@ -787,7 +802,7 @@ fn a_weak_field_phrase_alone_does_not_answer_beside_the_page_s_own_words() {
     );
     // The field asked plainly still answers.
     let r = engine.answer("how long until psoriasis clears up");
-    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
     assert_eq!(r.field.as_deref(), Some("How long until I see clearing?"));
 }
 
@@ -798,7 +813,7 @@ fn a_weak_field_phrase_alone_does_not_answer_beside_the_page_s_own_words() {
 fn a_label_is_restated_by_either_of_its_wordings() {
     let (_tmp, engine) = common::engine(&common::fixture("label-parens"));
     let r = engine.answer("can you dissolve dermal fillers");
-    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
     assert_eq!(
         r.field.as_deref(),
         Some("Dissolving filler (hyaluronidase)")
@@ -833,10 +848,10 @@ fn an_item_row_named_in_full_answers_its_price() {
 fn an_aside_in_words_the_site_never_uses_does_not_count_against_the_question() {
     let (_tmp, engine) = common::engine(&common::fixture("aside"));
     let r = engine.answer("do u guys do ear candling? my cousin swears by it");
-    assert_eq!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_eq!(r.kind, Kind::Answer, "{r:?}");
     assert_eq!(r.field.as_deref(), Some("Do you do ear candling?"));
     let r = engine.answer("do my cousins swear by crystals");
-    assert_ne!(r.kind, frontdesk::Kind::Answer, "{r:?}");
+    assert_ne!(r.kind, Kind::Answer, "{r:?}");
 }
 
 /// Look-alikes the rules still call urgent, and why they are left so: a

@@ -14,6 +14,15 @@ const TIE: f32 = 0.01;
 /// alone: below any sensible answer threshold.
 const WEAK_ALONE: f32 = 0.45;
 
+/// Confidence of the one unit of a named page whose text speaks of the
+/// question's subject when no label says what is asked: just over the
+/// default answer threshold.
+const SOLE_SPEAKER: f32 = 0.55;
+
+/// The most another unit of the page may rank for that unit to be the
+/// only one speaking of the subject.
+const SOLE_MARGIN: f32 = 0.1;
+
 /// A unit with its scores for this question.
 pub(super) struct Scored {
     /// The unit scored.
@@ -412,6 +421,34 @@ impl Ctx<'_> {
             && !self.topic.is_empty()
         {
             conf = conf.min(WEAK_ALONE);
+        }
+        // No label says what is asked, but one unit of the named service's
+        // page, and only one, speaks in its own text of what the question is about
+        // ("arches sore": Breaking them in; "lisp": Getting Used to Them):
+        // it answers, barely sure. A page's loose paragraph is not such a
+        // unit (it speaks of everything on the page). Not when a field every service
+        // shares is asked (cancelling, booking), which a general page says.
+        if best.f < 0.5
+            && self.snap.service[hit.page]
+            && best.unit.kind != UnitKind::Paragraph
+            && !self.topic.is_empty()
+            && self.coverage(|s| best.unit.text_stems.iter().any(|x| same_word(x, s))) >= 0.3
+            && !self
+                .fs
+                .scores
+                .iter()
+                .enumerate()
+                .any(|(c, &s)| s >= 1.0 && self.engine.fields.is_general(c))
+        {
+            let mut ranks: Vec<f32> = units
+                .iter()
+                .cloned()
+                .map(|u| self.score(u).rank())
+                .collect();
+            ranks.sort_by(|a, b| b.total_cmp(a));
+            if ranks.get(1).copied().unwrap_or(0.0) <= SOLE_MARGIN {
+                conf = conf.max(SOLE_SPEAKER * hit.strength);
+            }
         }
         tr.log(|| {
             let mut ranks: Vec<f32> = units.iter().cloned().map(|u| self.score(u).rank()).collect();

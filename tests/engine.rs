@@ -648,6 +648,19 @@ fn the_one_unit_speaking_of_the_subject_answers_for_its_service() {
     assert_eq!(r.kind, Kind::Fallback, "{r:?}");
 }
 
+/// Pages that each have one word of the question ("lift" on one,
+/// "threading" on another) are not a choice to offer for a service none
+/// of them is about: "can i get a thread lift" is a fallback, not four
+/// unrelated pages. (`tests/fixtures/scattered-words`)
+#[test]
+fn pages_sharing_a_word_each_are_not_offered_as_a_choice() {
+    let (_tmp, engine) = common::engine(&common::fixture("scattered-words"));
+    let r = engine.answer("can i get a thread lift");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
+    let r = engine.answer("how much is a chemical peel");
+    assert_eq!(r.field.as_deref(), Some("Price"), "{r:?}");
+}
+
 /// A section's list of its promotions is not itself a promotion: judging a
 /// promotion alone must not judge the section that lists it, which would
 /// judge the promotion again (a stack overflow on an allergy clinic's site).

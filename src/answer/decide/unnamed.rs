@@ -250,6 +250,16 @@ fn decide(
         if let Some(d) = settle(ctx, &as_named(ctx, hits, &pages, false), tr) {
             return d;
         }
+        // Pages that each cover a little of the question ("thread lift":
+        // "lift" on one page, "thread" on another) are not a choice to
+        // offer: none is about it.
+        if cov1 < 0.7 {
+            return ctx.fallback(
+                cov1,
+                "several pages share a little of it; none covers most of it",
+                tr,
+            );
+        }
         return ctx.clarify(close, tr);
     }
     // A page that covers most of the topic, or clearly more than any other.

@@ -661,6 +661,18 @@ fn pages_sharing_a_word_each_are_not_offered_as_a_choice() {
     assert_eq!(r.field.as_deref(), Some("Price"), "{r:?}");
 }
 
+/// A field asked that no page has is a fallback, though words of the
+/// question hint at pages ("your" in "Your First Visit"): pages without
+/// the field asked are no choice to offer. (`tests/fixtures/hinted-field`)
+#[test]
+fn hinted_pages_without_the_field_asked_are_not_offered() {
+    let (_tmp, engine) = common::engine(&common::fixture("hinted-field"));
+    let r = engine.answer("whats your email address");
+    assert_eq!(r.kind, Kind::Fallback, "{r:?}");
+    let r = engine.answer("where do i park");
+    assert_eq!(r.field.as_deref(), Some("Parking"), "{r:?}");
+}
+
 /// A section's list of its promotions is not itself a promotion: judging a
 /// promotion alone must not judge the section that lists it, which would
 /// judge the promotion again (a stack overflow on an allergy clinic's site).

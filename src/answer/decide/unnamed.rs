@@ -438,9 +438,16 @@ fn field_only(
 /// offered; one alone answers when it has the field, asked by other words
 /// than the hint.
 fn hinted_service(ctx: &Ctx, hits: &[NameHit], tr: &mut Trace) -> Option<Decision> {
+    // With a field clearly asked, a hinted page that has no unit of it is
+    // no candidate ("whats your email address" hints at pages by "your").
+    let asked: Vec<usize> = (0..ctx.fs.scores.len())
+        .filter(|&c| ctx.fs.scores[c] >= 1.0)
+        .collect();
+    let has_asked =
+        |p: usize| asked.is_empty() || asked.iter().any(|&c| ctx.snap.canon_pages[c].contains(&p));
     let hinted: Vec<(usize, f32)> = hits
         .iter()
-        .filter(|h| !h.named)
+        .filter(|h| !h.named && has_asked(h.page))
         .map(|h| (h.page, h.strength))
         .collect();
     let &(first, s1) = hinted.first()?;

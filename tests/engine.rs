@@ -673,6 +673,21 @@ fn hinted_pages_without_the_field_asked_are_not_offered() {
     assert_eq!(r.field.as_deref(), Some("Parking"), "{r:?}");
 }
 
+/// How long a visit, session, exam or consult is asks its length, as
+/// "how long is an appointment" does. (`tests/fixtures/hinted-field`)
+#[test]
+fn how_long_a_visit_is_asks_its_length() {
+    let (_tmp, engine) = common::engine(&common::fixture("hinted-field"));
+    let r = engine.answer("how long is the first visit");
+    assert_eq!(
+        (r.page.as_deref(), r.field.as_deref()),
+        (Some("your-first-visit"), Some("Visit length")),
+        "{r:?}"
+    );
+    let r = engine.answer("how long does the eye health exam take");
+    assert_eq!(r.field.as_deref(), Some("Visit length"), "{r:?}");
+}
+
 /// A section's list of its promotions is not itself a promotion: judging a
 /// promotion alone must not judge the section that lists it, which would
 /// judge the promotion again (a stack overflow on an allergy clinic's site).

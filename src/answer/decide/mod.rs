@@ -13,17 +13,25 @@
 //!    words ("insurance") beside a service is a field of the service.
 //! 4. Within the page, the unit whose field the question asks for (field
 //!    vocabulary, row names, FAQ headings) and whose text covers the rest of
-//!    the question ranks first.
+//!    the question ranks first. When no label says what is asked, the one
+//!    row or section of a service's page whose own text speaks of the
+//!    question's subject (and no other unit of the page comes close)
+//!    answers, barely sure.
 //! 5. When the named page does not address the question but a general page
 //!    does clearly (policies, aftercare: age limits, alcohol, flying), that
 //!    page answers, on its own words only (or on a `general` field the named
-//!    page leaves unsaid); another service's page never does, except a live
+//!    page leaves unsaid; a unit nothing is asked of that merely shares a
+//!    word is a neighbour); another service's page never does, except a live
 //!    promotion whose offer names the service, for a deal asked. A named
 //!    section that cannot say it offers its pages.
 //! 6. No service named: a clinic fact (hours, address) the site's business
 //!    data holds answers; else the pages whose text covers what the question
 //!    is about compete; one clear winner answers from a unit that is itself
 //!    about the subject, several close ones are offered, none is a fallback.
+//!    Pages that each cover a little of the question (the best under 70%)
+//!    are no choice to offer, nor are hinted pages without the field asked;
+//!    a FAQ heading carries its page only when it restates the subject, not
+//!    only the field.
 //!    When the winner has no unit that says what is asked but other services
 //!    cover the subject as fully, those services are offered. With no field
 //!    asked, a unit whose own text covers most of the question may answer

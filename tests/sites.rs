@@ -203,3 +203,22 @@ fn allergy_accuracy_floor() {
 fn sleep_accuracy_floor() {
     floors("sleep", 0.34, 0.64, 0.92);
 }
+
+/// A travel medicine and vaccination clinic, written on the session's last
+/// day by a helper who never saw the engine (given the page shapes and the
+/// kinds of questions only), and run once, at the end, on the final engine:
+/// 44.3% accuracy, 83.3% answer precision, urgent 12/14 (bm25 32.1%,
+/// tantivy 34.3%). The floors are that first run; no failure was read. No
+/// ingestion test, to keep its gold units unread.
+#[test]
+fn travel_accuracy_floor() {
+    floors("travel", 0.44, 0.83, 0.85);
+}
+
+/// A women's health, prenatal and midwifery clinic, written and run the
+/// same way as the travel clinic: first run 50.7% accuracy, 71.2% answer
+/// precision, urgent 13/14 (bm25 30.7%, tantivy 30.7%).
+#[test]
+fn prenatal_accuracy_floor() {
+    floors("prenatal", 0.50, 0.71, 0.92);
+}
